@@ -1,0 +1,73 @@
+// The table of SIMD kernels. The same kernel sources are compiled once per instruction set
+// (cpp/src/kernels/<isa>/); each build fills one KernelTable, and cpu_dispatch picks one at
+// import. Kernels work on one chunk of a problem and never start threads: the drivers in
+// cpp/src/ split work into fixed chunks and run them in parallel.
+#pragma once
+
+#include <cstddef>
+
+#include "traincore/loss/loss_spec.hpp"
+#include "traincore/optim/all_optimizers.hpp"
+
+namespace traincore {
+
+// What a loss kernel computes over its rows.
+enum class LossMode {
+  mean,              // sum of (weighted) losses and of weights only
+  loss,              // per-sample (weighted) losses
+  gradient,          // per-sample (weighted) first derivatives
+  gradient_hessian,  // per-sample (weighted) first and second derivatives
+  loss_gradient,     // sum of losses, per-sample losses when `loss` is set, and derivatives
+};
+
+// One chunk of rows, pointers already offset to its first row. `weight` and unused outputs
+// may be null. For the multinomial loss, raw/gradient/hessian rows hold n_classes values.
+template <class T>
+struct LossChunk {
+  const T* y;
+  const T* raw;
+  const T* weight;
+  T* loss;
+  T* gradient;
+  T* hessian;
+  std::size_t n_rows;
+  std::size_t n_classes;
+};
+
+struct LossChunkResult {
+  double loss_sum = 0.0;
+  double weight_sum = 0.0;
+  int bad_target = 0;  // nonzero when a target is outside the loss's domain
+  int bad_weight = 0;  // nonzero when a weight is negative or not finite
+};
+
+template <class T>
+struct KernelsFor {
+  LossChunkResult (*loss_chunk)(const loss::LossSpec&, LossMode, const LossChunk<T>&);
+  void (*sgd)(const optim::SgdStep<T>&, bool has_momentum, bool nesterov, bool first_step,
+              T* param, const T* grad, T* momentum_buffer, std::size_t n);
+  void (*adam)(const optim::AdamStep<T>&, bool amsgrad, T* param, const T* grad, T* exp_avg,
+               T* exp_avg_sq, T* max_exp_avg_sq, std::size_t n);
+  void (*rmsprop)(const optim::RmspropStep<T>&, bool centered, bool has_momentum, T* param,
+                  const T* grad, T* square_avg, T* grad_avg, T* momentum_buffer, std::size_t n);
+  void (*adagrad)(const optim::AdagradStep<T>&, T* param, const T* grad, T* sum, std::size_t n);
+  double (*sum_squares)(const T* x, std::size_t n);  // accumulated in double
+  void (*scale)(T* x, T factor, std::size_t n);
+};
+
+struct KernelTable {
+  const char* isa;
+  KernelsFor<float> f32;
+  KernelsFor<double> f64;
+
+  template <class T>
+  const KernelsFor<T>& get() const {
+    if constexpr (sizeof(T) == sizeof(float)) {
+      return f32;
+    } else {
+      return f64;
+    }
+  }
+};
+
+}  // namespace traincore
