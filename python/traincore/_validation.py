@@ -1,0 +1,112 @@
+"""The one place where inputs are checked and converted (DESIGN contract 1).
+
+Arrays cross into the core without copies when they are already C-contiguous float32 or
+float64. Everything else is converted here, explicitly: other numeric dtypes become float64,
+non-contiguous arrays are made contiguous. Arrays the core writes into (``out=`` buffers,
+parameters, optimiser state) are never converted: a wrong one raises instead, so an update can
+never land in a silent copy.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Optional
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_n_threads(n_threads: Optional[int]) -> int:
+    """None means every available thread (passed to the core as 0); else an int >= 1."""
+    if n_threads is None:
+        return 0
+    if isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral):
+        raise TypeError(f"n_threads: expected None or an int >= 1, got {n_threads!r}")
+    if n_threads < 1:
+        raise ValueError(f"n_threads: must be None or >= 1, got {n_threads}")
+    return int(n_threads)
+
+
+def _numeric_kind_or_raise(array: np.ndarray, name: str) -> None:
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name}: expected a numeric array, got dtype {array.dtype} "
+            "(strings, objects and complex numbers are not accepted)"
+        )
+
+
+def as_float_array(
+    x: object, name: str, *, dtype: Optional[np.dtype] = None, ndim: Optional[tuple[int, ...]] = None
+) -> np.ndarray:
+    """A C-contiguous float array for an input the core only reads.
+
+    With ``dtype=None`` float32 stays float32 and every other numeric dtype becomes float64;
+    with a dtype the array is converted to it. ``ndim`` lists the accepted dimensions.
+    """
+    array = np.asarray(x)
+    _numeric_kind_or_raise(array, name)
+    if ndim is not None and array.ndim not in ndim:
+        expected = " or ".join(f"{d}-D" for d in ndim)
+        raise ValueError(f"{name}: expected a {expected} array, got {array.ndim}-D")
+    if dtype is None:
+        dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
+def check_writable_array(
+    x: object, name: str, *, dtype: Optional[np.dtype] = None, shape: Optional[tuple[int, ...]] = None
+) -> np.ndarray:
+    """An array the core writes into: must already be a C-contiguous, writeable float array
+    of the right dtype and shape, because a converted copy would silently drop the writes."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name}: expected a numpy array, got {type(x).__name__}")
+    _numeric_kind_or_raise(x, name)
+    if dtype is None and x.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name}: expected dtype float32 or float64, got {x.dtype}")
+    if dtype is not None and x.dtype != dtype:
+        raise TypeError(f"{name}: expected dtype {np.dtype(dtype)}, got {x.dtype} (no implicit cast)")
+    if shape is not None and x.shape != tuple(shape):
+        raise ValueError(f"{name}: has shape {x.shape}, expected {tuple(shape)}")
+    if not x.flags.c_contiguous:
+        raise ValueError(f"{name}: array is not C-contiguous")
+    if not x.flags.writeable:
+        raise ValueError(f"{name}: array is read-only")
+    return x
+
+
+def output_array(
+    out: Optional[np.ndarray], name: str, shape: tuple[int, ...], dtype: np.dtype,
+    inputs: dict[str, Optional[np.ndarray]],
+) -> np.ndarray:
+    """A caller-owned ``out=`` buffer (checked) or a new one; it must not overlap any input."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    check_writable_array(out, name, dtype=dtype, shape=shape)
+    for other_name, other in inputs.items():
+        if other is not None and np.may_share_memory(out, other):
+            raise ValueError(f"{name}: must not share memory with {other_name}")
+    return out
+
+
+def check_number(value: object, name: str) -> float:
+    """A real, finite hyper-parameter as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: must be finite, got {value}")
+    return value
+
+
+def check_int(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an int, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
