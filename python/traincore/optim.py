@@ -92,6 +92,7 @@ class Optimizer:
     def _set_hyperparameters(self, hyperparameters: dict[str, Any]) -> None:
         self._config = self._make_config(**hyperparameters)
         self._hyperparameters = dict(hyperparameters)
+        self._lr = float(hyperparameters["lr"])
 
     def _make_config(self, **hyperparameters: Any) -> Any:
         raise NotImplementedError
@@ -101,12 +102,16 @@ class Optimizer:
 
     @property
     def lr(self) -> float:
-        """The learning rate of the next step (schedulers change it)."""
-        return self._hyperparameters["lr"]
+        """The learning rate of the next step. It starts at the ``lr`` given (which must be
+        > 0); schedulers change it, and may take it down to 0."""
+        return self._lr
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._set_hyperparameters({**self._hyperparameters, "lr": value})
+        value = check_number(value, "lr")
+        if value < 0:
+            raise ValueError(f"lr: the learning rate must be >= 0, got {value}")
+        self._lr = value
 
     @property
     def max_grad_norm(self) -> Optional[float]:
@@ -181,6 +186,7 @@ class Optimizer:
             "optimizer": self.name,
             "hyperparameters": dict(self._hyperparameters),
             "max_grad_norm": self._max_grad_norm,
+            "lr": self._lr,
             "step": self.step_count,
             "state": {name: {buf: a.copy() for buf, a in buffers.items()}
                       for name, buffers in self._state.items()},
@@ -222,9 +228,13 @@ class Optimizer:
                     )
                 if array.dtype.kind != "f":
                     raise TypeError(f"state_dict: {name!r}/{buf!r} has dtype {array.dtype}, expected floats")
+        lr = check_number(state_dict.get("lr", state_dict["hyperparameters"]["lr"]), "state_dict['lr']")
+        if lr < 0:
+            raise ValueError(f"state_dict: the learning rate must be >= 0, got {lr}")
         self.max_grad_norm = state_dict.get("max_grad_norm")
         self._config = config
         self._hyperparameters = dict(state_dict["hyperparameters"])
+        self._lr = lr
         self.step_count = step
         self._state = {
             name: {buf: np.ascontiguousarray(saved[name][buf], dtype=param.dtype).copy()

@@ -65,8 +65,8 @@ template <class T, class Update>
 double run_step(const std::vector<ParamSegment<T>>& segments, const StepOptions& options,
                 std::size_t n_state, Update&& update) {
   require(options.step >= 1, "step: the step count must be >= 1, got ", options.step);
-  require(std::isfinite(options.lr) && options.lr > 0,
-          "lr: the learning rate must be a finite number > 0, got ", options.lr);
+  require(std::isfinite(options.lr) && options.lr >= 0,
+          "lr: the learning rate of a step must be a finite number >= 0, got ", options.lr);
   require(std::isfinite(options.max_grad_norm) && options.max_grad_norm >= 0,
           "max_grad_norm: must be a finite number > 0 (or 0 for no clipping), got ",
           options.max_grad_norm);

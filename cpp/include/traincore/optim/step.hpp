@@ -22,7 +22,7 @@ struct ParamSegment {
 
 struct StepOptions {
   long long step = 1;          // 1-based index of this step
-  double lr = 1e-3;            // the learning rate for this step (after any schedule)
+  double lr = 1e-3;            // this step's learning rate (a schedule may take it to 0)
   double max_grad_norm = 0.0;  // > 0: scale gradients so their global L2 norm is at most this
   int n_threads = 0;           // 0: all available
 };
