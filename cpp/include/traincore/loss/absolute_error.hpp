@@ -10,9 +10,10 @@
 namespace traincore {
 namespace loss {
 
+// sign(x) in {-1, 0, 1}, written with selects only so that loops over it vectorise.
 template <class T>
 TC_INLINE T sign_of(T x) {
-  return T((x > T(0)) - (x < T(0)));
+  return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
 }
 
 template <class T>

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "traincore/core/inline.hpp"
+#include "traincore/loss/binary_label.hpp"
 
 namespace traincore {
 namespace loss {
@@ -19,7 +20,7 @@ struct BinaryLogLoss {
   static constexpr bool kConstantHessian = false;
   static constexpr bool kNeedsLeafRefit = false;
 
-  TC_INLINE static bool valid_target(T y) { return y == T(0) || y == T(1); }
+  TC_INLINE static bool valid_target(T y) { return is_binary_label(y); }
 
   template <bool kLoss, bool kGrad, bool kHess>
   TC_INLINE void eval(T y, T z, T& l, T& g, T& h) const {

@@ -9,14 +9,10 @@
 #include <cmath>
 
 #include "traincore/core/inline.hpp"
+#include "traincore/loss/binary_label.hpp"
 
 namespace traincore {
 namespace loss {
-
-template <class T>
-TC_INLINE bool is_binary_label(T y) {
-  return y == T(0) || y == T(1);
-}
 
 template <class T>
 struct Hinge {
