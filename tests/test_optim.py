@@ -182,6 +182,10 @@ def test_load_state_dict_rejects_mismatches():
     with pytest.raises(TypeError, match=r"state_dict: expected the dict"):
         sgd.load_state_dict([1, 2])
     broken = sgd.state_dict()
+    del broken["hyperparameters"]["momentum"]
+    with pytest.raises(ValueError, match=r"hyperparameters: missing \['momentum'\], unknown \[\]"):
+        sgd.load_state_dict(broken)
+    broken = sgd.state_dict()
     broken["hyperparameters"]["lr"] = -1.0
     with pytest.raises(ValueError, match=r"lr: the learning rate must be a finite number > 0"):
         sgd.load_state_dict(broken)

@@ -48,13 +48,13 @@ class Loss:
         self._spec = _core.LossSpec(self.name, **checked)
         traits = _core.loss_traits(self.name)
         #: The second derivative does not depend on y or raw.
-        self.constant_hessian: bool = traits["constant_hessian"]
+        self.constant_hessian = bool(traits["constant_hessian"])
         #: Gradient boosting should refit leaf values (L1-type losses).
-        self.needs_leaf_refit: bool = traits["needs_leaf_refit"]
+        self.needs_leaf_refit = bool(traits["needs_leaf_refit"])
         #: Works on rows of K raw scores.
-        self.multiclass: bool = traits["multiclass"]
+        self.multiclass = bool(traits["multiclass"])
         #: Which targets the loss accepts.
-        self.target_rule: str = traits["target_rule"]
+        self.target_rule = str(traits["target_rule"])
 
     def get_params(self) -> dict[str, float]:
         return dict(self._hyperparameters)

@@ -41,15 +41,15 @@ Params = Union[Mapping[str, np.ndarray], Iterable[tuple[str, np.ndarray]]]
 
 
 def _named_arrays(params: Params) -> dict[str, np.ndarray]:
+    items: list[tuple[Any, Any]] = []
     if isinstance(params, Mapping):
         items = list(params.items())
     else:
         try:
-            items = [tuple(item) for item in params]  # type: ignore[arg-type]
-        except TypeError:
+            for name, array in params:
+                items.append((name, array))
+        except (TypeError, ValueError):
             raise TypeError("params: expected a dict of name -> numpy array") from None
-        if any(len(item) != 2 for item in items):
-            raise TypeError("params: expected a dict of name -> numpy array")
     named: dict[str, np.ndarray] = {}
     for name, array in items:
         if not isinstance(name, str):
@@ -74,6 +74,7 @@ class Optimizer:
     """Base class. Subclasses give the hyper-parameters and the core config type."""
 
     name: ClassVar[str]
+    #: The hyper-parameters, in the order of the constructor's arguments.
     _hyperparameter_names: ClassVar[tuple[str, ...]]
 
     def __init__(self, params: Params, *, max_grad_norm: Optional[float] = None,
@@ -89,12 +90,22 @@ class Optimizer:
         }
 
     # -- hyper-parameters -------------------------------------------------------------------
-    def _set_hyperparameters(self, hyperparameters: dict[str, Any]) -> None:
-        self._config = self._make_config(**hyperparameters)
+    def _set_hyperparameters(self, hyperparameters: Mapping[str, Any]) -> None:
+        self._config = self._make_config(hyperparameters)
         self._hyperparameters = dict(hyperparameters)
         self._lr = float(hyperparameters["lr"])
 
-    def _make_config(self, **hyperparameters: Any) -> Any:
+    def _make_config(self, hyperparameters: Mapping[str, Any]) -> Any:
+        """The core's validated config; raises naming a missing, unknown or bad value."""
+        if not isinstance(hyperparameters, Mapping):
+            raise TypeError("hyperparameters: expected a dict")
+        missing = [k for k in self._hyperparameter_names if k not in hyperparameters]
+        unknown = [k for k in hyperparameters if k not in self._hyperparameter_names]
+        if missing or unknown:
+            raise ValueError(f"hyperparameters: missing {missing}, unknown {unknown} for {self.name!r}")
+        return self._config_from(hyperparameters)
+
+    def _config_from(self, h: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
     def _initial_state(self, buffer_name: str, param: np.ndarray) -> np.ndarray:
@@ -211,7 +222,7 @@ class Optimizer:
             raise ValueError(
                 f"state_dict: parameter names {got} do not match the optimiser's {sorted(self._params)}"
             )
-        config = self._make_config(**state_dict["hyperparameters"])
+        config = self._make_config(state_dict["hyperparameters"])
         expected_buffers = list(config.state_names)
         for name, param in self._params.items():
             buffers = saved[name]
@@ -248,6 +259,7 @@ class SGD(Optimizer):
     (torch.optim.SGD)."""
 
     name = "sgd"
+    _hyperparameter_names = ("lr", "momentum", "dampening", "weight_decay", "nesterov")
 
     def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False, *,
@@ -256,12 +268,11 @@ class SGD(Optimizer):
                          weight_decay=weight_decay, nesterov=nesterov,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _make_config(self, *, lr: float, momentum: float, dampening: float, weight_decay: float,
-                     nesterov: bool) -> Any:
-        return _core.SgdConfig(check_number(lr, "lr"), check_number(momentum, "momentum"),
-                               check_number(dampening, "dampening"),
-                               check_number(weight_decay, "weight_decay"),
-                               check_bool(nesterov, "nesterov"))
+    def _config_from(self, h: Mapping[str, Any]) -> Any:
+        return _core.SgdConfig(check_number(h["lr"], "lr"), check_number(h["momentum"], "momentum"),
+                               check_number(h["dampening"], "dampening"),
+                               check_number(h["weight_decay"], "weight_decay"),
+                               check_bool(h["nesterov"], "nesterov"))
 
 
 def _check_betas(betas: Any) -> tuple[float, float]:
@@ -274,6 +285,7 @@ class Adam(Optimizer):
     """Adam with the AMSGrad option (torch.optim.Adam); weight decay is added to the gradient."""
 
     name = "adam"
+    _hyperparameter_names = ("lr", "betas", "eps", "weight_decay", "amsgrad")
     _decoupled = False
 
     def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
@@ -283,12 +295,11 @@ class Adam(Optimizer):
                          eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _make_config(self, *, lr: float, betas: tuple[float, float], eps: float,
-                     weight_decay: float, amsgrad: bool) -> Any:
-        beta1, beta2 = _check_betas(betas)
-        return _core.AdamConfig(check_number(lr, "lr"), beta1, beta2, check_number(eps, "eps"),
-                                check_number(weight_decay, "weight_decay"),
-                                check_bool(amsgrad, "amsgrad"), self._decoupled)
+    def _config_from(self, h: Mapping[str, Any]) -> Any:
+        beta1, beta2 = _check_betas(h["betas"])
+        return _core.AdamConfig(check_number(h["lr"], "lr"), beta1, beta2, check_number(h["eps"], "eps"),
+                                check_number(h["weight_decay"], "weight_decay"),
+                                check_bool(h["amsgrad"], "amsgrad"), self._decoupled)
 
 
 class AdamW(Adam):
@@ -308,6 +319,7 @@ class RMSprop(Optimizer):
     """RMSProp with momentum and the centered variant (torch.optim.RMSprop)."""
 
     name = "rmsprop"
+    _hyperparameter_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
 
     def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
@@ -316,19 +328,19 @@ class RMSprop(Optimizer):
                          momentum=momentum, centered=centered, max_grad_norm=max_grad_norm,
                          n_threads=n_threads)
 
-    def _make_config(self, *, lr: float, alpha: float, eps: float, weight_decay: float,
-                     momentum: float, centered: bool) -> Any:
-        return _core.RmspropConfig(check_number(lr, "lr"), check_number(alpha, "alpha"),
-                                   check_number(eps, "eps"),
-                                   check_number(weight_decay, "weight_decay"),
-                                   check_number(momentum, "momentum"),
-                                   check_bool(centered, "centered"))
+    def _config_from(self, h: Mapping[str, Any]) -> Any:
+        return _core.RmspropConfig(check_number(h["lr"], "lr"), check_number(h["alpha"], "alpha"),
+                                   check_number(h["eps"], "eps"),
+                                   check_number(h["weight_decay"], "weight_decay"),
+                                   check_number(h["momentum"], "momentum"),
+                                   check_bool(h["centered"], "centered"))
 
 
 class Adagrad(Optimizer):
     """Adagrad with learning-rate decay and weight decay (torch.optim.Adagrad)."""
 
     name = "adagrad"
+    _hyperparameter_names = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
@@ -338,12 +350,11 @@ class Adagrad(Optimizer):
                          initial_accumulator_value=initial_accumulator_value, eps=eps,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _make_config(self, *, lr: float, lr_decay: float, weight_decay: float,
-                     initial_accumulator_value: float, eps: float) -> Any:
-        return _core.AdagradConfig(check_number(lr, "lr"), check_number(lr_decay, "lr_decay"),
-                                   check_number(weight_decay, "weight_decay"),
-                                   check_number(initial_accumulator_value, "initial_accumulator_value"),
-                                   check_number(eps, "eps"))
+    def _config_from(self, h: Mapping[str, Any]) -> Any:
+        return _core.AdagradConfig(check_number(h["lr"], "lr"), check_number(h["lr_decay"], "lr_decay"),
+                                   check_number(h["weight_decay"], "weight_decay"),
+                                   check_number(h["initial_accumulator_value"], "initial_accumulator_value"),
+                                   check_number(h["eps"], "eps"))
 
     def _initial_state(self, buffer_name: str, param: np.ndarray) -> np.ndarray:
         return np.full_like(param, self._hyperparameters["initial_accumulator_value"])
