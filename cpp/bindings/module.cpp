@@ -11,6 +11,7 @@ namespace traincore {
 namespace bindings {
 void register_config(py::module_& m);
 void register_losses(py::module_& m);
+void register_math(py::module_& m);
 void register_optim(py::module_& m);
 }  // namespace bindings
 }  // namespace traincore
@@ -21,5 +22,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("_isa_warning") = traincore::select_isa_from_environment();
   traincore::bindings::register_config(m);
   traincore::bindings::register_losses(m);
+  traincore::bindings::register_math(m);
   traincore::bindings::register_optim(m);
 }

@@ -53,6 +53,10 @@ struct KernelsFor {
   void (*adagrad)(const optim::AdagradStep<T>&, T* param, const T* grad, T* sum, std::size_t n);
   double (*sum_squares)(const T* x, std::size_t n);  // accumulated in double
   void (*scale)(T* x, T factor, std::size_t n);
+  // out[i] = f(x[i]) with the vectorisable functions of kernels/vector_math.hpp.
+  void (*exp)(const T* x, T* out, std::size_t n);
+  void (*log)(const T* x, T* out, std::size_t n);
+  void (*log1p)(const T* x, T* out, std::size_t n);
 };
 
 struct KernelTable {

@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "traincore/core/inline.hpp"
+#include "traincore/kernels/vector_math.hpp"
 
 namespace traincore {
 namespace loss {
@@ -33,7 +34,7 @@ struct MultinomialLogLoss {
     for (std::size_t k = 1; k < K; ++k) m = z[k] > m ? z[k] : m;
     T sum = T(0);
     for (std::size_t k = 0; k < K; ++k) {
-      const T e = std::exp(z[k] - m);
+      const T e = vmath::exp(z[k] - m);
       if constexpr (kGrad || kHess) g[k] = e;  // exp stored, normalised below
       sum += e;
     }
@@ -45,7 +46,7 @@ struct MultinomialLogLoss {
         g[k] = p - (k == label ? T(1) : T(0));
       }
     }
-    if constexpr (kLoss) return m + std::log(sum) - z[label];
+    if constexpr (kLoss) return m + vmath::log(sum) - z[label];
     return T(0);
   }
 };

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "traincore/core/inline.hpp"
+#include "traincore/kernels/vector_math.hpp"
 
 namespace traincore {
 namespace loss {
@@ -18,11 +19,11 @@ struct Poisson {
   static constexpr bool kConstantHessian = false;
   static constexpr bool kNeedsLeafRefit = false;
 
-  TC_INLINE static bool valid_target(T y) { return std::isfinite(y) && y >= T(0); }
+  TC_INLINE static bool valid_target(T y) { return std::isfinite(y) & (y >= T(0)); }
 
   template <bool kLoss, bool kGrad, bool kHess>
   TC_INLINE void eval(T y, T z, T& l, T& g, T& h) const {
-    const T mu = std::exp(z);
+    const T mu = vmath::exp(z);
     if constexpr (kLoss) l = mu - y * z;
     if constexpr (kGrad) g = mu - y;
     if constexpr (kHess) h = mu;

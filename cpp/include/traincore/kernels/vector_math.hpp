@@ -1,0 +1,207 @@
+// exp, log and log1p written with arithmetic, comparisons and bit operations only, so that the
+// loops calling them vectorise (a call into libm stops the vectoriser). Each is within a couple
+// of ulp of the correctly rounded result (tests/test_vector_math.py measures it against long
+// double on every ISA path) and keeps IEEE special values: exp overflows to inf, underflows
+// gradually through the subnormals to 0; log(0) = -inf, log(x < 0) = nan; nan propagates.
+//
+// The methods are the classical ones (Cody & Waite, 1980; Tang, 1989; fdlibm):
+//   exp(x) = 2^k exp(r),  k = round(x / ln 2),  r = x - k ln 2 in [-ln2/2, ln2/2], with ln 2
+//            split in two parts so k ln 2 is exact, and exp(r) by its Taylor polynomial
+//            (degree 13 for double, 7 for float: truncation error below 0.05 ulp);
+//   log(x) = k ln 2 + log(m),  x = 2^k m with m in [sqrt(1/2), sqrt(2)), and
+//            log(m) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...),  s = (m - 1) / (m + 1), |s| < 0.172;
+//   log1p(x) = log(u) * x / (u - 1) with u = 1 + x rounded (Goldberg, 1991, Theorem 4), and x
+//            itself when u = 1.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "traincore/core/inline.hpp"
+
+namespace traincore {
+namespace vmath {
+
+// The IEEE-754 layout of float and double.
+template <class T>
+struct Layout;
+
+template <>
+struct Layout<double> {
+  using Bits = std::uint64_t;
+  using Int = std::int64_t;
+  static constexpr int kMantissaBits = 52;
+  static constexpr Int kBias = 1023;
+  static constexpr Int kMinExponent = -1022;  // of a normal number
+  static constexpr Int kMaxExponent = 1023;
+  static constexpr double kShifter = 6755399441055744.0;  // 1.5 * 2^52: x + kShifter rounds x
+  static constexpr double kExpOverflow = 709.782712893383973096;   // log(largest double)
+  static constexpr double kExpUnderflow = -745.133219101941108420;  // log(smallest subnormal / 2)
+  static constexpr double kLn2Hi = 6.93147180369123816490e-01;  // trailing zeros: k * kLn2Hi exact
+  static constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  static constexpr double kLog2e = 1.44269504088896338700e+00;
+  static constexpr double kSubnormalScale = 18014398509481984.0;  // 2^(kMantissaBits + 2)
+  static constexpr double kTwoToMantissaBits = 4503599627370496.0;  // 2^52
+};
+
+template <>
+struct Layout<float> {
+  using Bits = std::uint32_t;
+  using Int = std::int32_t;
+  static constexpr int kMantissaBits = 23;
+  static constexpr Int kBias = 127;
+  static constexpr Int kMinExponent = -126;
+  static constexpr Int kMaxExponent = 127;
+  static constexpr float kShifter = 12582912.0f;  // 1.5 * 2^23
+  static constexpr float kExpOverflow = 88.7228391117f;
+  static constexpr float kExpUnderflow = -103.972077084f;
+  static constexpr float kLn2Hi = 6.93359375e-01f;
+  static constexpr float kLn2Lo = -2.12194440e-04f;
+  static constexpr float kLog2e = 1.44269504089f;
+  static constexpr float kSubnormalScale = 33554432.0f;  // 2^(kMantissaBits + 2)
+  static constexpr float kTwoToMantissaBits = 8388608.0f;  // 2^23
+};
+
+template <class T>
+TC_INLINE typename Layout<T>::Bits to_bits(T x) {
+  typename Layout<T>::Bits b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+template <class T>
+TC_INLINE T from_bits(typename Layout<T>::Bits b) {
+  T x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+// A small non-negative integer n < 2^kMantissaBits as a float, by placing it in the mantissa of
+// 2^kMantissaBits: integer-to-float conversion of 64-bit lanes does not exist before AVX-512.
+template <class T>
+TC_INLINE T small_integer_to_float(typename Layout<T>::Bits n) {
+  using L = Layout<T>;
+  return from_bits<T>(n | to_bits(L::kTwoToMantissaBits)) - L::kTwoToMantissaBits;
+}
+
+// 2^k for an integer k in the normal exponent range.
+template <class T>
+TC_INLINE T power_of_two(typename Layout<T>::Int k) {
+  using L = Layout<T>;
+  return from_bits<T>(static_cast<typename L::Bits>(k + L::kBias) << L::kMantissaBits);
+}
+
+// exp(r) for |r| <= ln2/2 by Horner's rule on the Taylor series.
+TC_INLINE double exp_reduced(double r) {
+  double p = 1.0 / 6227020800.0;  // 1/13!
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  return p * r + 1.0;
+}
+
+TC_INLINE float exp_reduced(float r) {
+  float p = 1.0f / 5040.0f;  // 1/7!
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  return p * r + 1.0f;
+}
+
+template <class T>
+TC_INLINE T exp(T x) {
+  using L = Layout<T>;
+  using Int = typename L::Int;
+  // Clamp so that k stays small; the out-of-range results are selected at the end.
+  const T xc = x > L::kExpOverflow ? T(L::kExpOverflow) : (x < L::kExpUnderflow ? T(L::kExpUnderflow) : x);
+  const T shifted = xc * L::kLog2e + L::kShifter;
+  const T kf = shifted - L::kShifter;  // round(x / ln 2)
+  const Int k = static_cast<Int>(to_bits(shifted) - to_bits(L::kShifter));
+  const T r = (xc - kf * L::kLn2Hi) - kf * L::kLn2Lo;
+  const T p = exp_reduced(r);
+  // 2^k may lie outside the normal range near overflow and underflow: scale in two steps.
+  const bool high = kf > T(L::kMaxExponent);
+  const bool low = kf < T(L::kMinExponent);
+  const Int k_main = high ? k - 1 : (low ? k + L::kMantissaBits + 2 : k);
+  const T adjust = high ? T(2) : (low ? T(1) / T(L::kSubnormalScale) : T(1));
+  const T result = p * power_of_two<T>(k_main) * adjust;
+  // Selects, not branches, so the loop stays vectorisable.
+  const T limited = x > L::kExpOverflow ? std::numeric_limits<T>::infinity()
+                                        : (x < L::kExpUnderflow ? T(0) : result);
+  return x != x ? x : limited;
+}
+
+// log(m) for m in [sqrt(1/2), sqrt(2)).
+TC_INLINE double log_reduced(double m) {
+  const double s = (m - 1.0) / (m + 1.0);
+  const double z = s * s;
+  double p = 1.0 / 23.0;
+  p = p * z + 1.0 / 21.0;
+  p = p * z + 1.0 / 19.0;
+  p = p * z + 1.0 / 17.0;
+  p = p * z + 1.0 / 15.0;
+  p = p * z + 1.0 / 13.0;
+  p = p * z + 1.0 / 11.0;
+  p = p * z + 1.0 / 9.0;
+  p = p * z + 1.0 / 7.0;
+  p = p * z + 1.0 / 5.0;
+  p = p * z + 1.0 / 3.0;
+  return 2.0 * s + 2.0 * s * (z * p);
+}
+
+TC_INLINE float log_reduced(float m) {
+  const float s = (m - 1.0f) / (m + 1.0f);
+  const float z = s * s;
+  float p = 1.0f / 11.0f;
+  p = p * z + 1.0f / 9.0f;
+  p = p * z + 1.0f / 7.0f;
+  p = p * z + 1.0f / 5.0f;
+  p = p * z + 1.0f / 3.0f;
+  return 2.0f * s + 2.0f * s * (z * p);
+}
+
+template <class T>
+TC_INLINE T log(T x) {
+  using L = Layout<T>;
+  using Bits = typename L::Bits;
+  constexpr Bits kMantissaMask = (Bits(1) << L::kMantissaBits) - 1;
+  constexpr T kSqrt2 = T(1.41421356237309504880);
+  const bool subnormal = x < std::numeric_limits<T>::min();
+  const T xs = subnormal ? x * T(L::kSubnormalScale) : x;
+  const Bits bits = to_bits(xs);
+  // x = 2^k m: k from the exponent field (kept in floating point), m from the mantissa.
+  const T k_shift = subnormal ? T(L::kBias + L::kMantissaBits + 2) : T(L::kBias);
+  T kf = small_integer_to_float<T>(bits >> L::kMantissaBits) - k_shift;
+  T m = from_bits<T>((bits & kMantissaMask) | (static_cast<Bits>(L::kBias) << L::kMantissaBits));
+  const bool halve = m >= kSqrt2;
+  m = halve ? m * T(0.5) : m;
+  kf = halve ? kf + T(1) : kf;
+  const T result = kf * L::kLn2Hi + (kf * L::kLn2Lo + log_reduced(m));
+  const T special = x == T(0) ? -std::numeric_limits<T>::infinity()
+                              : (x < T(0) ? std::numeric_limits<T>::quiet_NaN() : x);
+  return x > T(0) && x < std::numeric_limits<T>::infinity() ? result : special;
+}
+
+template <class T>
+TC_INLINE T log1p(T x) {
+  const T u = T(1) + x;
+  const T d = u - T(1);
+  const T result = d == T(0) ? x : vmath::log(u) * (x / d);
+  return x == std::numeric_limits<T>::infinity() ? x : result;
+}
+
+}  // namespace vmath
+}  // namespace traincore
