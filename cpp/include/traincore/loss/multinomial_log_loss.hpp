@@ -22,32 +22,69 @@ struct MultinomialLogLoss {
   std::size_t n_classes;
 
   TC_INLINE bool valid_target(T y) const {
-    return y >= T(0) && y < T(n_classes) && y == std::floor(y);
+    return (y >= T(0)) & (y < T(n_classes)) & (y == std::floor(y));
   }
 
-  // Returns the loss of the row; writes gradient / hessian rows of length K when asked.
+  // Rows per call of eval_block, and the scratch it needs (K values per row).
+  static constexpr std::size_t kMaxBlockRows = 64;
+  std::size_t block_rows() const {
+    const std::size_t rows = kScratchValues / n_classes;
+    return rows < 1 ? 1 : (rows > kMaxBlockRows ? kMaxBlockRows : rows);
+  }
+  static constexpr std::size_t kScratchValues = 4096;
+
+  // Evaluates `rows` <= block_rows() consecutive rows with valid labels: the losses into loss[],
+  // and K gradient / hessian values per row when asked. The block is first transposed into
+  // `scratch` (rows * K values, class-major), so every loop runs over rows with unit stride and
+  // vectorises whatever K is.
   template <bool kLoss, bool kGrad, bool kHess>
-  TC_INLINE T eval_row(T y, const T* z, T* g, T* h) const {
+  TC_INLINE void eval_block(const T* y, const T* z, std::size_t rows, T* scratch, T* loss, T* g,
+                            T* h) const {
     const std::size_t K = n_classes;
-    const std::size_t label = static_cast<std::size_t>(y);
-    T m = z[0];
-    for (std::size_t k = 1; k < K; ++k) m = z[k] > m ? z[k] : m;
-    T sum = T(0);
+    T m[kMaxBlockRows];
+    T sum[kMaxBlockRows];
+    T z_label[kMaxBlockRows];
     for (std::size_t k = 0; k < K; ++k) {
-      const T e = vmath::exp(z[k] - m);
-      if constexpr (kGrad || kHess) g[k] = e;  // exp stored, normalised below
-      sum += e;
+#pragma omp simd
+      for (std::size_t i = 0; i < rows; ++i) scratch[k * rows + i] = z[i * K + k];
     }
-    if constexpr (kGrad || kHess) {
-      const T inv_sum = T(1) / sum;
-      for (std::size_t k = 0; k < K; ++k) {
-        const T p = g[k] * inv_sum;
-        if constexpr (kHess) h[k] = p * (T(1) - p);
-        g[k] = p - (k == label ? T(1) : T(0));
+#pragma omp simd
+    for (std::size_t i = 0; i < rows; ++i) {
+      m[i] = scratch[i];
+      sum[i] = T(0);
+      z_label[i] = T(0);
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      const T* zk = scratch + k * rows;
+#pragma omp simd
+      for (std::size_t i = 0; i < rows; ++i) {
+        m[i] = zk[i] > m[i] ? zk[i] : m[i];
+        z_label[i] += y[i] == T(k) ? zk[i] : T(0);
       }
     }
-    if constexpr (kLoss) return m + vmath::log(sum) - z[label];
-    return T(0);
+    for (std::size_t k = 0; k < K; ++k) {
+      T* ek = scratch + k * rows;
+#pragma omp simd
+      for (std::size_t i = 0; i < rows; ++i) {
+        ek[i] = vmath::exp(ek[i] - m[i]);
+        sum[i] += ek[i];
+      }
+    }
+    if constexpr (kLoss) {
+#pragma omp simd
+      for (std::size_t i = 0; i < rows; ++i) loss[i] = m[i] + vmath::log(sum[i]) - z_label[i];
+    }
+    if constexpr (kGrad) {
+      for (std::size_t k = 0; k < K; ++k) {
+        const T* ek = scratch + k * rows;
+#pragma omp simd
+        for (std::size_t i = 0; i < rows; ++i) {
+          const T p = ek[i] / sum[i];
+          if constexpr (kHess) h[i * K + k] = p * (T(1) - p);
+          g[i * K + k] = p - (y[i] == T(k) ? T(1) : T(0));
+        }
+      }
+    }
   }
 };
 
