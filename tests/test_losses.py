@@ -316,3 +316,20 @@ def test_conventions_match_torch(rng):
     np.testing.assert_allclose(get_loss("huber", delta=0.8).loss(y, raw), expected.numpy(), rtol=1e-12)
     expected = F.mse_loss(torch.tensor(raw), torch.tensor(y), reduction="none") / 2
     np.testing.assert_allclose(get_loss("squared_error").loss(y, raw), expected.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 17, 100, 4097])
+def test_multinomial_any_number_of_classes(n_classes, dtype, isa, rng):
+    """Rows are evaluated in blocks whose size depends on K (a heap scratch past 4096 classes)."""
+    n = 150
+    y = rng.integers(0, n_classes, n).astype(dtype)
+    raw = rng.normal(0, 3, (n, n_classes)).astype(dtype)
+    weight = rng.uniform(0, 2, n).astype(dtype)
+    loss = get_loss("multinomial_log_loss")
+    values, grad = loss.loss_gradient(y, raw, weight)
+    _, hess = loss.gradient_hessian(y, raw, weight)
+    ref = reference_loss("multinomial_log_loss", y, raw, weight)
+    assert_close(values, ref, dtype, scale=scaled(ref))
+    assert_close(grad, reference_gradient("multinomial_log_loss", y, raw, weight), dtype)
+    assert_close(hess, reference_hessian("multinomial_log_loss", y, raw, weight), dtype)
+    assert_close(loss(y, raw, weight), reference_mean_loss("multinomial_log_loss", y, raw, weight), dtype)

@@ -42,7 +42,7 @@ struct MultinomialLogLoss {
                             T* h) const {
     const std::size_t K = n_classes;
     T m[kMaxBlockRows];
-    T sum[kMaxBlockRows];
+    double sum[kMaxBlockRows];  // accumulated in double: K may be large
     T z_label[kMaxBlockRows];
     for (std::size_t k = 0; k < K; ++k) {
 #pragma omp simd
@@ -51,7 +51,7 @@ struct MultinomialLogLoss {
 #pragma omp simd
     for (std::size_t i = 0; i < rows; ++i) {
       m[i] = scratch[i];
-      sum[i] = T(0);
+      sum[i] = 0.0;
       z_label[i] = T(0);
     }
     for (std::size_t k = 0; k < K; ++k) {
@@ -67,19 +67,19 @@ struct MultinomialLogLoss {
 #pragma omp simd
       for (std::size_t i = 0; i < rows; ++i) {
         ek[i] = vmath::exp(ek[i] - m[i]);
-        sum[i] += ek[i];
+        sum[i] += double(ek[i]);
       }
     }
     if constexpr (kLoss) {
 #pragma omp simd
-      for (std::size_t i = 0; i < rows; ++i) loss[i] = m[i] + vmath::log(sum[i]) - z_label[i];
+      for (std::size_t i = 0; i < rows; ++i) loss[i] = m[i] + vmath::log(T(sum[i])) - z_label[i];
     }
     if constexpr (kGrad) {
       for (std::size_t k = 0; k < K; ++k) {
         const T* ek = scratch + k * rows;
 #pragma omp simd
         for (std::size_t i = 0; i < rows; ++i) {
-          const T p = ek[i] / sum[i];
+          const T p = ek[i] / T(sum[i]);
           if constexpr (kHess) h[i * K + k] = p * (T(1) - p);
           g[i * K + k] = p - (y[i] == T(k) ? T(1) : T(0));
         }
