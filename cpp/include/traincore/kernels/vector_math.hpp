@@ -88,33 +88,31 @@ TC_INLINE T power_of_two(typename Layout<T>::Int k) {
   return from_bits<T>(static_cast<typename L::Bits>(k + L::kBias) << L::kMantissaBits);
 }
 
-// exp(r) for |r| <= ln2/2 by Horner's rule on the Taylor series.
-TC_INLINE double exp_reduced(double r) {
-  double p = 1.0 / 6227020800.0;  // 1/13!
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  return p * r + 1.0;
-}
+// Degrees of the polynomials, enough for float or double precision on the reduced ranges.
+template <class T>
+struct PolynomialDegrees;
+template <>
+struct PolynomialDegrees<double> {
+  static constexpr int kExp = 13;        // Taylor terms of exp(r) up to r^13 / 13!
+  static constexpr int kLogAtanh = 11;   // atanh terms up to s^23 / 23
+};
+template <>
+struct PolynomialDegrees<float> {
+  static constexpr int kExp = 7;
+  static constexpr int kLogAtanh = 5;
+};
 
-TC_INLINE float exp_reduced(float r) {
-  float p = 1.0f / 5040.0f;  // 1/7!
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  return p * r + 1.0f;
+// exp(r) for |r| <= ln2/2: Horner's rule on sum_{n=0}^{d} r^n / n!. The loop has a constant
+// trip count and is unrolled; the coefficients are folded into constants.
+template <class T>
+TC_INLINE T exp_reduced(T r) {
+  constexpr int d = PolynomialDegrees<T>::kExp;
+  double inverse_factorial[d + 1] = {1.0};
+  for (int n = 1; n <= d; ++n) inverse_factorial[n] = inverse_factorial[n - 1] / n;
+  T p = T(inverse_factorial[d]);
+#pragma GCC unroll 16
+  for (int n = d - 1; n >= 0; --n) p = p * r + T(inverse_factorial[n]);
+  return p;
 }
 
 template <class T>
@@ -136,33 +134,17 @@ TC_INLINE T exp(T x) {
   return exp_reduced(r) * power_of_two<T>(k1) * power_of_two<T>(k - k1);
 }
 
-// log(m) for m in [sqrt(1/2), sqrt(2)).
-TC_INLINE double log_reduced(double m) {
-  const double s = (m - 1.0) / (m + 1.0);
-  const double z = s * s;
-  double p = 1.0 / 23.0;
-  p = p * z + 1.0 / 21.0;
-  p = p * z + 1.0 / 19.0;
-  p = p * z + 1.0 / 17.0;
-  p = p * z + 1.0 / 15.0;
-  p = p * z + 1.0 / 13.0;
-  p = p * z + 1.0 / 11.0;
-  p = p * z + 1.0 / 9.0;
-  p = p * z + 1.0 / 7.0;
-  p = p * z + 1.0 / 5.0;
-  p = p * z + 1.0 / 3.0;
-  return 2.0 * s + 2.0 * s * (z * p);
-}
-
-TC_INLINE float log_reduced(float m) {
-  const float s = (m - 1.0f) / (m + 1.0f);
-  const float z = s * s;
-  float p = 1.0f / 11.0f;
-  p = p * z + 1.0f / 9.0f;
-  p = p * z + 1.0f / 7.0f;
-  p = p * z + 1.0f / 5.0f;
-  p = p * z + 1.0f / 3.0f;
-  return 2.0f * s + 2.0f * s * (z * p);
+// log(m) for m in [sqrt(1/2), sqrt(2)): 2 atanh(s) = 2 s (1 + z/3 + z^2/5 + ... + z^J/(2J+1)),
+// s = (m - 1) / (m + 1), z = s^2, by Horner's rule in z.
+template <class T>
+TC_INLINE T log_reduced(T m) {
+  constexpr int J = PolynomialDegrees<T>::kLogAtanh;
+  const T s = (m - T(1)) / (m + T(1));
+  const T z = s * s;
+  T p = T(1.0 / (2 * J + 1));
+#pragma GCC unroll 16
+  for (int j = J - 1; j >= 1; --j) p = p * z + T(1.0 / (2 * j + 1));
+  return T(2) * s + T(2) * s * (z * p);
 }
 
 template <class T>
