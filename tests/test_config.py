@@ -125,3 +125,13 @@ def test_multiprocessing_fork_pool_works():
     result = run_python(code, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "4"
+
+
+def test_absurd_thread_counts_are_capped_not_fatal():
+    import os
+    procs = os.cpu_count() or 1
+    assert _core.resolve_threads(10**6) == _core.openmp_info()["num_procs"] * 4
+    assert 1 <= _core.resolve_threads(0) <= 4 * procs
+    from traincore.losses import get_loss
+    y, raw = np.zeros(100_000), np.ones(100_000)
+    assert get_loss("squared_error")(y, raw, n_threads=10**6) == 0.5

@@ -269,8 +269,12 @@ def test_bad_gradients_raise():
         opt.step({"w": np.zeros(3)})
     with pytest.raises(ValueError, match=r"grads\['w'\]: array is not C-contiguous"):
         opt.step({"w": np.zeros(6, np.float32)[::2]})
-    with pytest.raises(ValueError, match=r"grads\['w'\]: shares memory with its parameter"):
+    with pytest.raises(ValueError, match=r"grads\['w'\]: shares memory with the parameter 'w'"):
         opt.step({"w": w})
+    b = np.zeros(3, np.float32)
+    two = optim.SGD({"w": np.zeros(3, np.float32), "b": b})
+    with pytest.raises(ValueError, match=r"grads\['w'\]: shares memory with the parameter 'b'"):
+        two.step({"w": b, "b": np.zeros(3, np.float32)})
     with pytest.raises(TypeError, match=r"grads: expected a dict"):
         opt.step([np.zeros(3, np.float32)])
     assert opt.step_count == 0 and not np.any(w)

@@ -179,8 +179,9 @@ class Optimizer:
                 raise ValueError(f"{label}: shape {grad.shape} differs from the parameter's {param.shape}")
             if not grad.flags.c_contiguous:
                 raise ValueError(f"{label}: array is not C-contiguous")
-            if np.may_share_memory(grad, param):
-                raise ValueError(f"{label}: shares memory with its parameter")
+            for other_name, other in self._params.items():
+                if np.may_share_memory(grad, other):
+                    raise ValueError(f"{label}: shares memory with the parameter {other_name!r}")
             grad_list.append(grad)
         state_lists = [list(self._state[name].values()) for name in self._params]
         norm = _core.optimizer_step(

@@ -31,8 +31,11 @@ void install_fork_guard() {
 
 int resolve_threads(int requested) {
   if (g_in_forked_child.load(std::memory_order_relaxed)) return 1;
+  // More threads than 4 per processor cannot speed up a kernel, and an absurd request (say a
+  // million) would make libgomp abort when thread creation fails.
+  const int cap = 4 * omp_get_num_procs();
   const int threads = requested > 0 ? requested : omp_get_max_threads();
-  return threads > 0 ? threads : 1;
+  return threads < 1 ? 1 : (threads > cap ? cap : threads);
 }
 
 }  // namespace traincore

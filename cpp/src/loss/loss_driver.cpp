@@ -32,12 +32,12 @@ template <class T>
       return 0;
     });
   }
-  for (std::size_t i = 0; i < a.n_rows; ++i) {
+  for (std::size_t i = 0; a.weight != nullptr && i < a.n_rows; ++i) {
     const T w = a.weight[i];
     require(std::isfinite(w) && w >= T(0),
             "sample_weight: weights must be finite and >= 0; found sample_weight[", i, "] = ", w);
   }
-  throw InvalidArgument("y: invalid input");
+  throw InvalidArgument("y or sample_weight: invalid values");
 }
 
 }  // namespace

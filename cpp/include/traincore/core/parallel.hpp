@@ -10,8 +10,9 @@
 namespace traincore {
 
 // The number of threads a parallel region uses: `requested` when > 0, else every thread OpenMP
-// offers (omp_get_max_threads, which threadpoolctl can limit). Always 1 in a child process forked
-// after OpenMP started, where libgomp's thread pool cannot be used (it would deadlock).
+// offers (omp_get_max_threads, which threadpoolctl can limit); at most 4 per processor. Always 1
+// in a child process forked after OpenMP started, where libgomp's thread pool cannot be used
+// (it would deadlock).
 int resolve_threads(int requested);
 
 // Installs the fork guard described above; called once when the module is imported.
