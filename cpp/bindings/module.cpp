@@ -13,6 +13,7 @@ void register_config(py::module_& m);
 void register_losses(py::module_& m);
 void register_math(py::module_& m);
 void register_optim(py::module_& m);
+void register_train(py::module_& m);
 }  // namespace bindings
 }  // namespace traincore
 
@@ -24,4 +25,5 @@ PYBIND11_MODULE(_core, m) {
   traincore::bindings::register_losses(m);
   traincore::bindings::register_math(m);
   traincore::bindings::register_optim(m);
+  traincore::bindings::register_train(m);
 }

@@ -110,3 +110,93 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {value!r}")
     return bool(value)
+
+
+# -- estimator inputs ---------------------------------------------------------------------------
+
+def feature_names_of(X: object) -> Optional[np.ndarray]:
+    """Column names of a pandas DataFrame whose columns are all strings, else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not hasattr(X, "iloc"):
+        return None
+    names = list(columns)
+    if names and all(isinstance(c, str) for c in names):
+        return np.asarray(names, dtype=object)
+    return None
+
+
+def check_X(X: object, name: str = "X", dtype: Optional[np.dtype] = None) -> np.ndarray:
+    """A 2-D, C-contiguous, finite float array for an estimator input.
+
+    float32 stays float32 and every other numeric dtype becomes float64 (unless ``dtype`` is
+    given). The caller's array is never modified: it is only read, and copied when it is not
+    already C-contiguous of the right dtype. Sparse matrices are rejected with a clear error."""
+    if hasattr(X, "tocsr") and hasattr(X, "nnz"):
+        raise TypeError(f"{name}: sparse input is not supported by this estimator; pass a dense array")
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name}: cannot be read as a numeric array ({error})") from None
+    if array.dtype.kind == "c":
+        raise ValueError(f"{name}: Complex data not supported")
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name}: could not convert to float: {error}") from None
+    if array.dtype.kind in "USV":
+        raise TypeError(f"{name}: expected numeric values, got dtype {array.dtype} (strings are not features)")
+    _numeric_kind_or_raise(array, name)
+    if array.ndim != 2:
+        hint = ("; Reshape your data either using X.reshape(-1, 1) if it has a single feature "
+                "or X.reshape(1, -1) if it contains a single sample") if array.ndim == 1 else ""
+        raise ValueError(f"{name}: expected a 2-D array, got {array.ndim}-D{hint}")
+    if array.shape[0] < 1:
+        raise ValueError(f"{name}: found array with 0 sample(s) (shape={array.shape}); at least 1 is required")
+    if array.shape[1] < 1:
+        raise ValueError(f"{name}: found array with 0 feature(s) (shape={array.shape}); at least 1 is required")
+    if dtype is None:
+        dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
+    array = np.ascontiguousarray(array, dtype=dtype)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name}: contains NaN or infinity")
+    return array
+
+
+def check_targets(y: object, n_samples: int, name: str = "y") -> np.ndarray:
+    """A 1-D array of targets with one per sample (a column vector is accepted)."""
+    array = np.asarray(y)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array.ravel()
+    if array.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array of targets, got shape {array.shape}")
+    if array.shape[0] != n_samples:
+        raise ValueError(f"{name}: has {array.shape[0]} entries but X has {n_samples} samples")
+    return array
+
+
+def check_regression_targets(y: np.ndarray, dtype: np.dtype, name: str = "y") -> np.ndarray:
+    if y.dtype.kind not in "biuf":
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: regression targets must be numeric, got dtype {y.dtype}") from None
+    y = np.ascontiguousarray(y, dtype=dtype)
+    if not np.isfinite(y).all():
+        raise ValueError(f"{name}: contains NaN or infinity")
+    return y
+
+
+def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) -> Optional[np.ndarray]:
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, sample_weight)
+    w = as_float_array(sample_weight, "sample_weight", dtype=dtype, ndim=(1,))
+    if w.shape[0] != n_samples:
+        raise ValueError(f"sample_weight: has {w.shape[0]} entries but X has {n_samples} samples")
+    if not np.isfinite(w).all():
+        raise ValueError("sample_weight: contains NaN or infinity")
+    if (w < 0).any():
+        raise ValueError("sample_weight: negative weights are not allowed")
+    return w

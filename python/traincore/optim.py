@@ -20,6 +20,7 @@ optimiser's ``lr`` each time their ``step()`` is called, as ``torch.optim.lr_sch
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Optional, Union
 
@@ -105,7 +106,8 @@ class Optimizer:
             raise ValueError(f"hyperparameters: missing {missing}, unknown {unknown} for {self.name!r}")
         return self._config_from(hyperparameters)
 
-    def _config_from(self, h: Mapping[str, Any]) -> Any:
+    @classmethod
+    def _config_from(cls, h: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
     def _initial_state(self, buffer_name: str, param: np.ndarray) -> np.ndarray:
@@ -269,7 +271,8 @@ class SGD(Optimizer):
                          weight_decay=weight_decay, nesterov=nesterov,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _config_from(self, h: Mapping[str, Any]) -> Any:
+    @classmethod
+    def _config_from(cls, h: Mapping[str, Any]) -> Any:
         return _core.SgdConfig(check_number(h["lr"], "lr"), check_number(h["momentum"], "momentum"),
                                check_number(h["dampening"], "dampening"),
                                check_number(h["weight_decay"], "weight_decay"),
@@ -296,11 +299,12 @@ class Adam(Optimizer):
                          eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _config_from(self, h: Mapping[str, Any]) -> Any:
+    @classmethod
+    def _config_from(cls, h: Mapping[str, Any]) -> Any:
         beta1, beta2 = _check_betas(h["betas"])
         return _core.AdamConfig(check_number(h["lr"], "lr"), beta1, beta2, check_number(h["eps"], "eps"),
                                 check_number(h["weight_decay"], "weight_decay"),
-                                check_bool(h["amsgrad"], "amsgrad"), self._decoupled)
+                                check_bool(h["amsgrad"], "amsgrad"), cls._decoupled)
 
 
 class AdamW(Adam):
@@ -329,7 +333,8 @@ class RMSprop(Optimizer):
                          momentum=momentum, centered=centered, max_grad_norm=max_grad_norm,
                          n_threads=n_threads)
 
-    def _config_from(self, h: Mapping[str, Any]) -> Any:
+    @classmethod
+    def _config_from(cls, h: Mapping[str, Any]) -> Any:
         return _core.RmspropConfig(check_number(h["lr"], "lr"), check_number(h["alpha"], "alpha"),
                                    check_number(h["eps"], "eps"),
                                    check_number(h["weight_decay"], "weight_decay"),
@@ -351,7 +356,8 @@ class Adagrad(Optimizer):
                          initial_accumulator_value=initial_accumulator_value, eps=eps,
                          max_grad_norm=max_grad_norm, n_threads=n_threads)
 
-    def _config_from(self, h: Mapping[str, Any]) -> Any:
+    @classmethod
+    def _config_from(cls, h: Mapping[str, Any]) -> Any:
         return _core.AdagradConfig(check_number(h["lr"], "lr"), check_number(h["lr_decay"], "lr_decay"),
                                    check_number(h["weight_decay"], "weight_decay"),
                                    check_number(h["initial_accumulator_value"], "initial_accumulator_value"),
@@ -364,6 +370,26 @@ class Adagrad(Optimizer):
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)
 }
+
+
+def core_optimizer(name: str, hyperparameters: Mapping[str, Any]) -> tuple[Any, list[str], float]:
+    """For estimators: the core config of optimiser ``name`` with torch's defaults for the
+    hyper-parameters not given, its state-buffer names, and their initial value."""
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer: expected an optimiser name, got {name!r}")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer: unknown optimiser {name!r}; known: {', '.join(OPTIMIZERS)}")
+    cls = OPTIMIZERS[name]
+    signature = inspect.signature(cls.__init__).parameters
+    defaults = {k: signature[k].default for k in cls._hyperparameter_names}
+    unknown = sorted(set(hyperparameters) - set(defaults))
+    if unknown:
+        raise ValueError(f"optimizer_params: {unknown} are not hyper-parameters of {name!r}; "
+                         f"known: {sorted(defaults)}")
+    h = {**defaults, **hyperparameters}
+    config = cls._config_from(h)
+    initial = float(h.get("initial_accumulator_value", 0.0))
+    return config, list(config.state_names), initial
 
 
 def get_optimizer(name: str, params: Params, **hyperparameters: Any) -> Optimizer:

@@ -1,0 +1,233 @@
+// Training: the loop configuration, and the training of a linear model through the generic loop
+// with the GIL released; Python is called back at epoch ends and polled for Ctrl-C.
+#include <Python.h>
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+
+#include "arrays.hpp"
+#include "traincore/core/errors.hpp"
+#include "traincore/core/rng.hpp"
+#include "traincore/linear/linear_model.hpp"
+#include "traincore/train/loop.hpp"
+
+namespace traincore {
+namespace bindings {
+
+namespace {
+
+const char* reason_name(train::StopReason reason) {
+  switch (reason) {
+    case train::StopReason::max_epochs: return "max_epochs";
+    case train::StopReason::no_improvement: return "no_improvement";
+    case train::StopReason::callback: return "callback";
+    case train::StopReason::interrupted: return "interrupted";
+  }
+  return "max_epochs";
+}
+
+template <class T>
+train::Dataset<T> dataset(const py::array& X, const py::array& y, const py::object& weight,
+                          const char* x_name, const char* y_name, const char* w_name) {
+  require(X.ndim() == 2, x_name, ": expected a 2-D array");
+  require(y.ndim() == 1 && y.shape(0) == X.shape(0), y_name, ": expected ", X.shape(0), " targets");
+  train::Dataset<T> d;
+  d.X = input<T>(X, x_name);
+  d.y = input<T>(y, y_name);
+  d.weight = optional_input<T>(weight, w_name);
+  if (!weight.is_none()) {
+    require(py::cast<py::array>(weight).ndim() == 1 && py::cast<py::array>(weight).shape(0) == X.shape(0),
+            w_name, ": expected ", X.shape(0), " weights");
+  }
+  d.n_rows = static_cast<std::size_t>(X.shape(0));
+  d.n_features = static_cast<std::size_t>(X.shape(1));
+  return d;
+}
+
+py::dict stats_dict(const train::EpochStats& s) {
+  py::dict d;
+  d["epoch"] = s.epoch;
+  d["train_loss"] = s.train_loss;
+  d["validation_loss"] = s.validation_loss;
+  d["validation_score"] = s.validation_score;
+  d["learning_rate"] = s.learning_rate;
+  d["seconds"] = s.seconds;
+  d["steps"] = s.steps;
+  return d;
+}
+
+// Hooks that enter Python: the epoch callback, and the Ctrl-C poll (a KeyboardInterrupt becomes
+// a stop request; any other exception raised by a signal handler propagates).
+train::LoopHooks python_hooks(const py::object& on_epoch_end) {
+  train::LoopHooks hooks;
+  if (!on_epoch_end.is_none()) {
+    hooks.on_epoch_end = [on_epoch_end](const train::EpochStats& s) {
+      py::gil_scoped_acquire acquire;
+      return py::bool_(on_epoch_end(stats_dict(s))).cast<bool>();
+    };
+  }
+  hooks.interrupted = [] {
+    py::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() == 0) return false;
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+      PyErr_Clear();
+      return true;
+    }
+    throw py::error_already_set();
+  };
+  return hooks;
+}
+
+template <class T, class Config>
+py::dict train_linear_impl(const Config& config, const py::array& X, const py::array& y,
+                           const py::object& sample_weight, const py::object& X_val,
+                           const py::object& y_val, const py::object& weight_val,
+                           const py::array& params, const py::list& state, long long step_count,
+                           double max_grad_norm, std::size_t n_outputs, bool fit_intercept,
+                           const linear::Penalty& penalty, const loss::LossSpec& spec,
+                           const train::LoopConfig& loop, const py::object& on_epoch_end) {
+  const train::Dataset<T> data = dataset<T>(X, y, sample_weight, "X", "y", "sample_weight");
+  train::Dataset<T> validation;
+  const bool has_validation = !X_val.is_none();
+  if (has_validation) {
+    validation = dataset<T>(py::cast<py::array>(X_val), py::cast<py::array>(y_val), weight_val,
+                            "X_val", "y_val", "sample_weight_val");
+  }
+  const linear::LinearModel<T> model(data.n_features, n_outputs, fit_intercept, penalty);
+  require(params.ndim() == 1 && std::size_t(params.shape(0)) == model.n_params(), "params: expected ",
+          model.n_params(), " values");
+  train::OptimizerRun<T> optimizer;
+  optimizer.config = config;
+  optimizer.step_count = step_count;
+  optimizer.max_grad_norm = max_grad_norm;
+  optimizer.n_threads = loop.n_threads;
+  const std::size_t n_state = config.state_names().size();
+  require(state.size() == n_state, "state: expected ", n_state, " buffers, got ", state.size());
+  for (std::size_t k = 0; k < n_state; ++k) {
+    const auto buffer = py::cast<py::array>(state[k]);
+    require(buffer.ndim() == 1 && buffer.shape(0) == params.shape(0), "state: buffer ", k,
+            " must have the size of params");
+    optimizer.state[k] = output<T>(buffer, "state");
+  }
+  T* p = output<T>(params, "params");
+  const train::LoopHooks hooks = python_hooks(on_epoch_end);
+  train::LoopResult result;
+  {
+    py::gil_scoped_release release;
+    result = train::run_training<T>(model, p, data, has_validation ? &validation : nullptr, spec,
+                                    optimizer, loop, hooks);
+  }
+  py::dict out;
+  out["epochs_run"] = result.epochs_run;
+  out["best_epoch"] = result.best_epoch;
+  out["best_loss"] = result.best_loss;
+  out["reason"] = reason_name(result.reason);
+  out["step_count"] = optimizer.step_count;
+  return out;
+}
+
+template <class Config>
+void def_train_linear(py::module_& m) {
+  m.def(
+      "train_linear",
+      [](const Config& config, const py::array& X, const py::array& y, const py::object& sample_weight,
+         const py::object& X_val, const py::object& y_val, const py::object& weight_val,
+         const py::array& params, const py::list& state, long long step_count, double max_grad_norm,
+         std::size_t n_outputs, bool fit_intercept, double alpha, double l1_ratio,
+         const loss::LossSpec& spec, const train::LoopConfig& loop, const py::object& on_epoch_end) {
+        const linear::Penalty penalty{alpha, l1_ratio};
+        return dispatch_float_dtype(X, "X", [&](auto tag) {
+          using T = decltype(tag);
+          return train_linear_impl<T>(config, X, y, sample_weight, X_val, y_val, weight_val, params,
+                                      state, step_count, max_grad_norm, n_outputs, fit_intercept,
+                                      penalty, spec, loop, on_epoch_end);
+        });
+      },
+      py::arg("optimizer"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("X_val"),
+      py::arg("y_val"), py::arg("sample_weight_val"), py::arg("params"), py::arg("state"),
+      py::arg("step_count"), py::arg("max_grad_norm"), py::arg("n_outputs"),
+      py::arg("fit_intercept"), py::arg("alpha"), py::arg("l1_ratio"), py::arg("loss"),
+      py::arg("loop"), py::arg("on_epoch_end"),
+      "Trains a linear model in place through the generic loop; returns a summary dict.");
+}
+
+template <class T>
+py::array_t<T> predict_linear_impl(const py::array& X, const py::array& params,
+                                   std::size_t n_outputs, bool fit_intercept) {
+  require(X.ndim() == 2, "X: expected a 2-D array");
+  const std::size_t n = static_cast<std::size_t>(X.shape(0)), d = static_cast<std::size_t>(X.shape(1));
+  const linear::LinearModel<T> model(d, n_outputs, fit_intercept, linear::Penalty{});
+  require(params.ndim() == 1 && std::size_t(params.shape(0)) == model.n_params(), "params: expected ",
+          model.n_params(), " values");
+  const T* x = input<T>(X, "X");
+  const T* p = input<T>(params, "params");
+  py::array_t<T> raw({py::ssize_t(n), py::ssize_t(n_outputs)});
+  T* out = raw.mutable_data();
+  {
+    py::gil_scoped_release release;
+    std::vector<std::size_t> rows(n);
+    for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+    model.forward(x, rows.data(), n, p, out);
+  }
+  return raw;
+}
+
+}  // namespace
+
+void register_train(py::module_& m) {
+  py::class_<train::LoopConfig>(m, "LoopConfig")
+      .def(py::init([](long long max_epochs, long long first_epoch, std::size_t batch_size,
+                       bool shuffle, std::uint64_t seed, double tol, long long n_iter_no_change,
+                       bool restore_best, const optim::ScheduleConfig& schedule, int n_threads) {
+             train::LoopConfig c;
+             c.max_epochs = max_epochs;
+             c.first_epoch = first_epoch;
+             c.batch_size = batch_size;
+             c.shuffle = shuffle;
+             c.seed = seed;
+             c.tol = tol;
+             c.n_iter_no_change = n_iter_no_change;
+             c.restore_best = restore_best;
+             c.schedule = schedule;
+             c.n_threads = n_threads;
+             return c;
+           }),
+           py::arg("max_epochs"), py::arg("first_epoch"), py::arg("batch_size"), py::arg("shuffle"),
+           py::arg("seed"), py::arg("tol"), py::arg("n_iter_no_change"), py::arg("restore_best"),
+           py::arg("schedule"), py::arg("n_threads"));
+  def_train_linear<optim::SgdConfig>(m);
+  def_train_linear<optim::AdamConfig>(m);
+  def_train_linear<optim::RmspropConfig>(m);
+  def_train_linear<optim::AdagradConfig>(m);
+  m.def(
+      "predict_linear",
+      [](const py::array& X, const py::array& params, std::size_t n_outputs, bool fit_intercept) -> py::array {
+        return dispatch_float_dtype(X, "X", [&](auto tag) -> py::array {
+          using T = decltype(tag);
+          return predict_linear_impl<T>(X, params, n_outputs, fit_intercept);
+        });
+      },
+      py::arg("X"), py::arg("params"), py::arg("n_outputs"), py::arg("fit_intercept"),
+      "Raw scores X W^T + b of a linear model, shape (n_samples, n_outputs).");
+  m.def(
+      "shuffled_indices",
+      [](std::size_t n, std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch) {
+        py::array_t<std::int64_t> order(static_cast<py::ssize_t>(n));
+        std::int64_t* o = order.mutable_data();
+        for (std::size_t i = 0; i < n; ++i) o[i] = static_cast<std::int64_t>(i);
+        rng::shuffle(o, n, seed, purpose, epoch);
+        return order;
+      },
+      py::arg("n"), py::arg("seed"), py::arg("purpose"), py::arg("epoch"),
+      "The permutation of range(n) the core's Philox shuffle gives for (seed, purpose, epoch).");
+  m.def("philox4x32", [](std::array<std::uint32_t, 4> counter, std::uint64_t key) {
+    const rng::Counter out = rng::philox4x32(rng::Counter{{counter[0], counter[1], counter[2], counter[3]}}, key);
+    return std::array<std::uint32_t, 4>{out.word[0], out.word[1], out.word[2], out.word[3]};
+  }, py::arg("counter"), py::arg("key"));
+}
+
+}  // namespace bindings
+}  // namespace traincore

@@ -1,0 +1,239 @@
+#include "traincore/train/loop.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <vector>
+
+#include "traincore/core/cpu_dispatch.hpp"
+#include "traincore/core/errors.hpp"
+#include "traincore/core/rng.hpp"
+#include "traincore/loss/evaluate.hpp"
+
+namespace traincore {
+namespace train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kPollSeconds = 0.1;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void validate(const LoopConfig& c, std::size_t n_features) {
+  require(c.max_epochs >= 0, "max_epochs: must be >= 0, got ", c.max_epochs);
+  require(c.first_epoch >= 0, "first_epoch: must be >= 0, got ", c.first_epoch);
+  require(c.batch_size >= 1, "batch_size: must be >= 1, got ", c.batch_size);
+  require(std::isfinite(c.tol) && c.tol >= 0, "tol: must be a finite number >= 0, got ", c.tol);
+  require(c.n_iter_no_change >= 0, "n_iter_no_change: must be >= 0, got ", c.n_iter_no_change);
+  require(n_features >= 1, "X: needs at least one feature");
+  c.schedule.validate();
+}
+
+template <class T>
+void require_dataset(const Dataset<T>& d, const GradientModel<T>& model, const char* name) {
+  require(d.n_rows >= 1, name, ": needs at least one row");
+  require(d.n_features == model.n_features(), name, ": has ", d.n_features,
+          " features, the model expects ", model.n_features());
+  require(d.X != nullptr && d.y != nullptr, name, ": missing data");
+}
+
+// Mean loss and score of the model on a whole dataset.
+template <class T>
+std::pair<double, double> evaluate(const GradientModel<T>& model, const T* params,
+                                   const Dataset<T>& data, const loss::LossSpec& spec,
+                                   int n_threads) {
+  const std::size_t K = model.n_outputs();
+  std::vector<std::size_t> rows(data.n_rows);
+  std::iota(rows.begin(), rows.end(), std::size_t(0));
+  std::vector<T> raw(data.n_rows * K);
+  model.forward(data.X, rows.data(), data.n_rows, params, raw.data());
+  loss::LossArrays<T> arrays;
+  arrays.y = data.y;
+  arrays.raw = raw.data();
+  arrays.weight = data.weight;
+  arrays.n_rows = data.n_rows;
+  arrays.n_classes = K;
+  const loss::LossSums sums = loss::evaluate_loss<T>(spec, LossMode::mean, arrays, n_threads);
+  const double mean = sums.weight_sum > 0 ? sums.loss_sum / sums.weight_sum
+                                          : std::numeric_limits<double>::quiet_NaN();
+  return {mean + model.penalty(params),
+          validation_score(spec, raw.data(), data.y, data.weight, data.n_rows, K)};
+}
+
+}  // namespace
+
+template <class T>
+double validation_score(const loss::LossSpec& spec, const T* raw, const T* y, const T* weight,
+                        std::size_t n, std::size_t K) {
+  using loss::LossKind;
+  auto w = [weight](std::size_t i) { return weight ? double(weight[i]) : 1.0; };
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) total += w(i);
+  if (!(total > 0)) return std::numeric_limits<double>::quiet_NaN();
+  switch (spec.kind) {
+    case LossKind::multinomial_log_loss: {
+      double correct = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* row = raw + i * K;
+        const std::size_t best = std::size_t(std::max_element(row, row + K) - row);
+        correct += double(best) == double(y[i]) ? w(i) : 0.0;
+      }
+      return correct / total;
+    }
+    case LossKind::binary_log_loss:
+    case LossKind::hinge:
+    case LossKind::squared_hinge: {
+      double correct = 0.0;
+      for (std::size_t i = 0; i < n; ++i) correct += (raw[i] > T(0)) == (y[i] == T(1)) ? w(i) : 0.0;
+      return correct / total;
+    }
+    default: {
+      // R^2 of the prediction (the inverse link of raw: exp for Poisson, identity otherwise).
+      double mean = 0.0;
+      for (std::size_t i = 0; i < n; ++i) mean += w(i) * double(y[i]);
+      mean /= total;
+      double residual = 0.0, spread = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double prediction =
+            spec.kind == LossKind::poisson ? std::exp(double(raw[i])) : double(raw[i]);
+        residual += w(i) * (double(y[i]) - prediction) * (double(y[i]) - prediction);
+        spread += w(i) * (double(y[i]) - mean) * (double(y[i]) - mean);
+      }
+      return spread > 0 ? 1.0 - residual / spread : (residual == 0 ? 1.0 : 0.0);
+    }
+  }
+}
+
+template <class T>
+LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<T>& train,
+                        const Dataset<T>* validation, const loss::LossSpec& spec,
+                        OptimizerRun<T>& optimizer, const LoopConfig& config,
+                        const LoopHooks& hooks) {
+  validate(config, train.n_features);
+  spec.validate();
+  require_dataset(train, model, "X");
+  if (validation != nullptr) require_dataset(*validation, model, "X_val");
+
+  const std::size_t n = train.n_rows, K = model.n_outputs(), P = model.n_params();
+  const std::size_t B = std::min(config.batch_size, n);
+  std::vector<std::size_t> order(n);
+  std::vector<T> raw(B * K), grad_raw(B * K), batch_y(B), batch_w(B), grad_params(P);
+  std::vector<T> best_params;
+  const bool keep_best = validation != nullptr && config.restore_best;
+  const auto scale = kernels().get<T>().scale;
+  const double base_lr = optimizer.base_lr();
+
+  LoopResult result;
+  result.best_loss = std::numeric_limits<double>::infinity();
+  long long no_improvement = 0;
+  Clock::time_point last_poll = Clock::now();
+  bool interrupted = false;
+
+  for (long long epoch = config.first_epoch + 1; epoch <= config.max_epochs; ++epoch) {
+    const Clock::time_point epoch_start = Clock::now();
+    const double lr = config.schedule.learning_rate(base_lr, epoch - 1);
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    if (config.shuffle) {
+      rng::shuffle(order.data(), n, config.seed, rng::kShuffle, static_cast<std::uint32_t>(epoch - 1));
+    }
+    double loss_sum = 0.0, weight_sum = 0.0;
+    for (std::size_t start = 0; start < n && !interrupted; start += B) {
+      const std::size_t m = std::min(B, n - start);
+      const std::size_t* rows = order.data() + start;
+      model.forward(train.X, rows, m, params, raw.data());
+      for (std::size_t i = 0; i < m; ++i) {
+        batch_y[i] = train.y[rows[i]];
+        if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
+      }
+      loss::LossArrays<T> arrays;
+      arrays.y = batch_y.data();
+      arrays.raw = raw.data();
+      arrays.weight = train.weight != nullptr ? batch_w.data() : nullptr;
+      arrays.gradient = grad_raw.data();
+      arrays.n_rows = m;
+      arrays.n_classes = K;
+      const loss::LossSums sums = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
+      if (sums.weight_sum > 0) {
+        // Gradient of the weighted mean loss over the batch, then of the penalty.
+        scale(grad_raw.data(), T(1.0 / sums.weight_sum), m * K);
+        model.backward(train.X, rows, m, params, grad_raw.data(), grad_params.data());
+        model.add_penalty_gradient(params, grad_params.data());
+        optimizer.step(params, grad_params.data(), P, lr);
+        loss_sum += sums.loss_sum;
+        weight_sum += sums.weight_sum;
+      }
+      if (hooks.interrupted && seconds_since(last_poll) >= kPollSeconds) {
+        last_poll = Clock::now();
+        interrupted = hooks.interrupted();
+      }
+    }
+    if (interrupted) {
+      result.reason = StopReason::interrupted;
+      break;
+    }
+
+    EpochStats stats;
+    stats.epoch = epoch;
+    stats.learning_rate = lr;
+    stats.steps = optimizer.step_count;
+    stats.train_loss = (weight_sum > 0 ? loss_sum / weight_sum : 0.0) + model.penalty(params);
+    if (!std::isfinite(stats.train_loss)) {
+      std::ostringstream message;
+      message << "training diverged in epoch " << epoch << ": the training loss is "
+              << stats.train_loss << "; try a smaller learning rate (lr=" << base_lr << ")";
+      throw TrainingDiverged(message.str());
+    }
+    stats.validation_loss = stats.validation_score = std::numeric_limits<double>::quiet_NaN();
+    if (validation != nullptr) {
+      std::tie(stats.validation_loss, stats.validation_score) =
+          evaluate(model, params, *validation, spec, config.n_threads);
+    }
+    result.epochs_run = epoch - config.first_epoch;
+
+    // Early stopping on the validation loss if there is validation data, else the training loss
+    // (an epoch improves when its loss is below best - tol).
+    const double monitored = validation != nullptr ? stats.validation_loss : stats.train_loss;
+    no_improvement = monitored < result.best_loss - config.tol ? 0 : no_improvement + 1;
+    if (monitored < result.best_loss) {
+      result.best_loss = monitored;
+      result.best_epoch = epoch;
+      if (keep_best) best_params.assign(params, params + P);
+    }
+    stats.seconds = seconds_since(epoch_start);
+    if (hooks.on_epoch_end && hooks.on_epoch_end(stats)) {
+      result.reason = StopReason::callback;
+      break;
+    }
+    if (config.n_iter_no_change > 0 && no_improvement >= config.n_iter_no_change) {
+      result.reason = StopReason::no_improvement;
+      break;
+    }
+    if (hooks.interrupted && hooks.interrupted()) {
+      result.reason = StopReason::interrupted;
+      break;
+    }
+  }
+  if (keep_best && !best_params.empty()) std::copy(best_params.begin(), best_params.end(), params);
+  return result;
+}
+
+template LoopResult run_training<float>(const GradientModel<float>&, float*, const Dataset<float>&,
+                                        const Dataset<float>*, const loss::LossSpec&,
+                                        OptimizerRun<float>&, const LoopConfig&, const LoopHooks&);
+template LoopResult run_training<double>(const GradientModel<double>&, double*,
+                                         const Dataset<double>&, const Dataset<double>*,
+                                         const loss::LossSpec&, OptimizerRun<double>&,
+                                         const LoopConfig&, const LoopHooks&);
+template double validation_score<float>(const loss::LossSpec&, const float*, const float*,
+                                        const float*, std::size_t, std::size_t);
+template double validation_score<double>(const loss::LossSpec&, const double*, const double*,
+                                         const double*, std::size_t, std::size_t);
+
+}  // namespace train
+}  // namespace traincore

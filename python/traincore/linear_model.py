@@ -1,0 +1,547 @@
+"""Linear models: iterative ones trained by traincore's C++ training loop.
+
+``SGDRegressor`` and ``SGDClassifier`` fit ``raw = X W^T + b`` by minibatch gradient steps with
+any loss of :mod:`traincore.losses` and any optimiser of :mod:`traincore.optim`, an L2, L1 or
+elastic-net penalty, a learning-rate schedule (advanced once per epoch), early stopping on the
+training loss or on validation data, and callbacks. The whole fit runs in C++ without the GIL;
+Python is entered only at epoch ends.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from . import _core
+from ._validation import (
+    check_n_threads, check_regression_targets, check_sample_weight, check_targets, check_X,
+    feature_names_of,
+)
+from .base import TraincoreEstimator, check_random_state, optional_int
+from .callbacks import CallbackList, epoch_logs
+from .losses import LOSSES
+from .optim import core_optimizer
+
+__all__ = ["SGDRegressor", "SGDClassifier"]
+
+_PENALTIES = {"l2": 0.0, "l1": 1.0, "elasticnet": None, None: 0.0}
+_CLASSIFICATION_LOSSES = ("log_loss", "hinge", "squared_hinge")
+_REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile", "poisson",
+                      "epsilon_insensitive")
+_PURPOSE_VALIDATION_SPLIT = 2
+
+
+def _positive_number(value: Any, name: str, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name}: must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
+    return value
+
+
+class _SGDBase(TraincoreEstimator):
+    """What SGDRegressor and SGDClassifier share: parameters, the loop call, persistence."""
+
+    _fitted_attributes = ("coef_", "intercept_", "n_features_in_", "n_iter_", "t_",
+                          "history_", "_params", "_state", "_step_counts", "_epochs_run",
+                          "_seed", "_loss_name")
+
+    def __init__(self, *, loss: str, loss_params: Optional[dict] = None, penalty: Optional[str] = "l2",
+                 alpha: float = 1e-4, l1_ratio: float = 0.15, fit_intercept: bool = True,
+                 optimizer: str = "sgd", learning_rate: float = 0.01,
+                 optimizer_params: Optional[dict] = None, schedule: str = "constant",
+                 schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
+                 batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
+                 n_iter_no_change: int = 5, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, shuffle: bool = True,
+                 random_state: Any = None, warm_start: bool = False,
+                 callbacks: Optional[Sequence[Any]] = None, n_threads: Optional[int] = None) -> None:
+        self.loss = loss
+        self.loss_params = loss_params
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.optimizer_params = optimizer_params
+        self.schedule = schedule
+        self.schedule_params = schedule_params
+        self.max_grad_norm = max_grad_norm
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.callbacks = callbacks
+        self.n_threads = n_threads
+
+    # -- hooks for subclasses -------------------------------------------------------------------
+    def _core_loss_name(self, n_classes: int) -> str:
+        raise NotImplementedError
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _checked_settings(self) -> dict[str, Any]:
+        """Every hyper-parameter checked, as the values the core takes."""
+        if self.penalty not in _PENALTIES:
+            raise ValueError(f"penalty: expected 'l2', 'l1', 'elasticnet' or None, got {self.penalty!r}")
+        l1_ratio = _PENALTIES[self.penalty]
+        if l1_ratio is None:
+            l1_ratio = _positive_number(self.l1_ratio, "l1_ratio", allow_zero=True)
+            if l1_ratio > 1:
+                raise ValueError(f"l1_ratio: must be in [0, 1], got {l1_ratio}")
+        alpha = 0.0 if self.penalty is None else _positive_number(self.alpha, "alpha", allow_zero=True)
+        batch_size = optional_int(self.batch_size, "batch_size", 1)
+        max_epochs = optional_int(self.max_epochs, "max_epochs", 1)
+        n_iter_no_change = optional_int(self.n_iter_no_change, "n_iter_no_change", 1)
+        tol = None if self.tol is None else _positive_number(self.tol, "tol", allow_zero=True)
+        if not isinstance(self.early_stopping, (bool, np.bool_)):
+            raise TypeError(f"early_stopping: expected True or False, got {self.early_stopping!r}")
+        fraction = _positive_number(self.validation_fraction, "validation_fraction")
+        if fraction >= 1:
+            raise ValueError(f"validation_fraction: must be in (0, 1), got {fraction}")
+        lr = _positive_number(self.learning_rate, "learning_rate")
+        opt_params = dict(self.optimizer_params or {})
+        if "lr" in opt_params:
+            raise ValueError("optimizer_params: give the learning rate as learning_rate=, not lr")
+        config, state_names, initial = core_optimizer(self.optimizer, {**opt_params, "lr": lr})
+        schedule_params = dict(self.schedule_params or {})
+        if self.schedule == "cosine":
+            schedule_params.setdefault("T_max", max_epochs)
+        if not isinstance(self.schedule, str):
+            raise TypeError(f"schedule: expected a schedule name, got {self.schedule!r}")
+        try:
+            schedule = _core.ScheduleConfig(self.schedule, **schedule_params)
+        except TypeError as error:
+            raise ValueError(f"schedule_params: {error}") from None
+        max_grad_norm = 0.0 if self.max_grad_norm is None else _positive_number(self.max_grad_norm, "max_grad_norm")
+        return dict(alpha=alpha, l1_ratio=l1_ratio, batch_size=batch_size, max_epochs=max_epochs,
+                    n_iter_no_change=n_iter_no_change if tol is not None else 0, tol=tol or 0.0,
+                    optimizer=config, state_names=state_names, initial_state=initial,
+                    schedule=schedule, max_grad_norm=max_grad_norm,
+                    n_threads=check_n_threads(self.n_threads))
+
+    def _loss_spec(self, name: str) -> Any:
+        params = dict(self.loss_params or {})
+        if name not in LOSSES:
+            raise ValueError(f"loss: unknown loss {name!r}")
+        try:
+            loss = LOSSES[name](**params)
+        except TypeError as error:
+            raise ValueError(f"loss_params: {error}") from None
+        return loss._spec
+
+    # -- the fit --------------------------------------------------------------------------------
+    def _init_heads(self, n_heads: int, n_params: int, dtype: np.dtype, settings: dict[str, Any]) -> None:
+        self._params = np.zeros((n_heads, n_params), dtype=dtype)
+        self._state = np.full((n_heads, len(settings["state_names"]), n_params),
+                              settings["initial_state"], dtype=dtype)
+        self._step_counts = np.zeros(n_heads, dtype=np.int64)
+        self._epochs_run = 0
+        self.history_ = {"epoch": [], "loss": [], "val_loss": [], "val_score": [], "lr": [], "seconds": []}
+
+    def _train(self, X: np.ndarray, targets: list[np.ndarray], sample_weight: Optional[np.ndarray],
+               validation: Optional[tuple[np.ndarray, list[np.ndarray], Optional[np.ndarray]]],
+               n_outputs: int, loss_spec: Any, settings: dict[str, Any], epochs: int,
+               early_stop: bool) -> None:
+        """Runs the C++ loop for every head (one, or one per class for one-vs-rest)."""
+        callbacks = CallbackList(self.callbacks)
+        callbacks.on_fit_begin(self)
+        first_epoch = self._epochs_run
+        loop = _core.LoopConfig(
+            max_epochs=first_epoch + epochs, first_epoch=first_epoch, batch_size=settings["batch_size"],
+            shuffle=bool(self.shuffle), seed=self._seed, tol=settings["tol"],
+            n_iter_no_change=settings["n_iter_no_change"] if early_stop else 0,
+            restore_best=True, schedule=settings["schedule"], n_threads=settings["n_threads"])
+        last_logs: dict[str, Any] = {}
+        epochs_run = []
+        for head, y in enumerate(targets):
+            def on_epoch_end(stats: dict[str, Any], head: int = head) -> bool:
+                nonlocal last_logs
+                logs = epoch_logs(stats)
+                if len(targets) > 1:
+                    logs["class"] = self.classes_[head].item() if hasattr(self.classes_[head], "item") else self.classes_[head]
+                last_logs = logs
+                if head == 0:
+                    for key in self.history_:
+                        self.history_[key].append(logs[key])
+                return callbacks.on_epoch_end(self, logs)
+
+            val_args = (None, None, None)
+            if validation is not None:
+                val_args = (validation[0], validation[1][head], validation[2])
+            result = _core.train_linear(
+                settings["optimizer"], X, y, sample_weight, *val_args,
+                self._params[head], list(self._state[head]), int(self._step_counts[head]),
+                settings["max_grad_norm"], n_outputs, bool(self.fit_intercept), settings["alpha"],
+                settings["l1_ratio"], loss_spec, loop,
+                on_epoch_end if (self.callbacks or head == 0) else None)
+            self._step_counts[head] = result["step_count"]
+            epochs_run.append(result["epochs_run"])
+            if result["reason"] == "interrupted":
+                warnings.warn(f"fit interrupted (Ctrl-C) in epoch {first_epoch + result['epochs_run'] + 1}; "
+                              "the model keeps the parameters of its last step and can be used or fit further",
+                              RuntimeWarning, stacklevel=3)
+                break
+        self._epochs_run = first_epoch + max(epochs_run)
+        self.n_iter_ = max(epochs_run)
+        self.t_ = int(self._step_counts.max())
+        self._set_public_attributes()
+        callbacks.on_fit_end(self, last_logs)
+
+    def _validation_split(self, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+        order = _core.shuffled_indices(n_samples, self._seed, _PURPOSE_VALIDATION_SPLIT, 0)
+        n_validation = max(1, int(round(self.validation_fraction * n_samples)))
+        if n_validation >= n_samples:
+            raise ValueError(f"validation_fraction: leaves no training data with {n_samples} samples")
+        return np.sort(order[n_validation:]), np.sort(order[:n_validation])
+
+    def _set_public_attributes(self) -> None:
+        n_features = self.n_features_in_
+        n_outputs = self._n_outputs_per_head()
+        weights = self._params[:, :n_outputs * n_features]
+        self.coef_ = weights.reshape(-1, n_features)
+        if self.fit_intercept:
+            self.intercept_ = self._params[:, n_outputs * n_features:].reshape(-1)
+        else:
+            self.intercept_ = np.zeros(self.coef_.shape[0], dtype=self._params.dtype)
+
+    def _n_outputs_per_head(self) -> int:
+        return 1
+
+    def _snapshot(self) -> Any:
+        return self._params.copy()
+
+    def _restore(self, snapshot: Any) -> None:
+        self._params[...] = snapshot
+        self._set_public_attributes()
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        self._check_is_fitted()
+        return list(self.history_["loss"])
+
+    # -- prediction -----------------------------------------------------------------------------
+    def _raw(self, X: Any) -> np.ndarray:
+        self._check_is_fitted()
+        X = check_X(X, dtype=self._params.dtype)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        n_outputs = self._n_outputs_per_head()
+        columns = [_core.predict_linear(X, np.ascontiguousarray(p), n_outputs, bool(self.fit_intercept))
+                   for p in self._params]
+        return np.concatenate(columns, axis=1)
+
+    def _prepare_X(self, X: Any, reset: bool) -> np.ndarray:
+        names = feature_names_of(X)
+        X = check_X(X)
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            if names is not None:
+                self.feature_names_in_ = names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        return X
+
+    def _check_fitted_state(self) -> None:
+        if self._params.ndim != 2 or self._state.ndim != 3 or self._state.shape[0] != self._params.shape[0] \
+                or self._state.shape[2] != self._params.shape[1] or self._step_counts.shape != (self._params.shape[0],):
+            raise ValueError("parameter and optimiser-state shapes disagree")
+        if not np.isfinite(self._params).all():
+            raise ValueError("the parameters are not finite")
+        expected = self._n_outputs_per_head() * (self.n_features_in_ + (1 if self.fit_intercept else 0))
+        if self._params.shape[1] != expected:
+            raise ValueError(f"{self._params.shape[1]} parameters per head, expected {expected}")
+        self._set_public_attributes()
+
+
+class SGDRegressor(_SGDBase):
+    """A linear regression model trained by minibatch gradient steps.
+
+    ``loss`` is any regression loss of :mod:`traincore.losses` (``"squared_error"``,
+    ``"absolute_error"``, ``"huber"``, ``"quantile"``, ``"poisson"`` (log link: predictions are
+    ``exp(X w + b)``), ``"epsilon_insensitive"``), with its hyper-parameters in ``loss_params``
+    (e.g. ``{"delta": 1.0}``). ``optimizer`` names an optimiser of :mod:`traincore.optim` with
+    ``learning_rate`` and ``optimizer_params`` (e.g. ``{"momentum": 0.9}``); ``schedule`` a
+    learning-rate schedule, stepped once per epoch, with ``schedule_params``.
+    """
+
+    def __init__(self, loss: str = "squared_error", *, loss_params: Optional[dict] = None,
+                 penalty: Optional[str] = "l2", alpha: float = 1e-4, l1_ratio: float = 0.15,
+                 fit_intercept: bool = True, optimizer: str = "sgd", learning_rate: float = 0.01,
+                 optimizer_params: Optional[dict] = None, schedule: str = "constant",
+                 schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
+                 batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
+                 n_iter_no_change: int = 5, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, shuffle: bool = True, random_state: Any = None,
+                 warm_start: bool = False, callbacks: Optional[Sequence[Any]] = None,
+                 n_threads: Optional[int] = None) -> None:
+        super().__init__(loss=loss, loss_params=loss_params, penalty=penalty, alpha=alpha,
+                         l1_ratio=l1_ratio, fit_intercept=fit_intercept, optimizer=optimizer,
+                         learning_rate=learning_rate, optimizer_params=optimizer_params,
+                         schedule=schedule, schedule_params=schedule_params,
+                         max_grad_norm=max_grad_norm, batch_size=batch_size, max_epochs=max_epochs,
+                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+                         validation_fraction=validation_fraction, shuffle=shuffle,
+                         random_state=random_state, warm_start=warm_start, callbacks=callbacks,
+                         n_threads=n_threads)
+
+    def _core_loss_name(self, n_classes: int = 0) -> str:
+        if self.loss not in _REGRESSION_LOSSES:
+            raise ValueError(f"loss: {self.loss!r} is not a regression loss; choose one of "
+                             f"{', '.join(_REGRESSION_LOSSES)}")
+        return self.loss
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, *,
+            validation_data: Optional[tuple[Any, Any]] = None) -> "SGDRegressor":
+        """Fit from scratch (or from the current model with ``warm_start=True``)."""
+        return self._fit(X, y, sample_weight, validation_data, partial=False)
+
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> "SGDRegressor":
+        """One epoch over (X, y), continuing from the current parameters and optimiser state."""
+        return self._fit(X, y, sample_weight, None, partial=True)
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, validation_data: Any, partial: bool) -> "SGDRegressor":
+        settings = self._checked_settings()
+        loss_name = self._core_loss_name()
+        spec = self._loss_spec(loss_name)
+        continuing = self._is_fitted() and (partial or self.warm_start)
+        X = self._prepare_X(X, reset=not continuing)
+        y = check_regression_targets(check_targets(y, X.shape[0]), X.dtype)
+        if loss_name == "poisson" and (y < 0).any():
+            raise ValueError("y: the poisson loss needs non-negative targets")
+        w = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if continuing and self._params.dtype != X.dtype:
+            X = X.astype(self._params.dtype)
+            y = y.astype(self._params.dtype)
+            w = None if w is None else w.astype(self._params.dtype)
+        if not continuing:
+            self._seed = check_random_state(self.random_state)
+            self._loss_name = loss_name
+            self._init_heads(1, X.shape[1] + (1 if self.fit_intercept else 0), X.dtype, settings)
+        validation = None
+        early_stop = not partial
+        if validation_data is not None:
+            X_val = self._prepare_X(validation_data[0], reset=False).astype(X.dtype, copy=False)
+            y_val = check_regression_targets(check_targets(validation_data[1], X_val.shape[0], "y_val"), X.dtype)
+            validation = (X_val, [y_val], None)
+        elif self.early_stopping and not partial:
+            train_rows, val_rows = self._validation_split(X.shape[0])
+            validation = (np.ascontiguousarray(X[val_rows]), [y[val_rows]], None if w is None else w[val_rows])
+            X, y, w = np.ascontiguousarray(X[train_rows]), y[train_rows], None if w is None else w[train_rows]
+        self._train(X, [y], w, validation, 1, spec, settings, 1 if partial else settings["max_epochs"], early_stop)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        raw = self._raw(X)[:, 0]
+        return np.exp(raw) if self._loss_name == "poisson" else raw
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """R^2 of the predictions."""
+        prediction = self.predict(X)
+        y = check_regression_targets(check_targets(y, prediction.shape[0]), np.dtype(np.float64))
+        w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        mean = np.average(y, weights=w)
+        spread = float(np.sum(w * (y - mean) ** 2))
+        residual = float(np.sum(w * (y - prediction) ** 2))
+        return 1.0 - residual / spread if spread > 0 else (1.0 if residual == 0 else 0.0)
+
+    def __sklearn_tags__(self) -> Any:
+        from ._sklearn import regressor_tags
+        return regressor_tags(self)
+
+
+class SGDClassifier(_SGDBase):
+    """A linear classifier trained by minibatch gradient steps.
+
+    ``loss="log_loss"`` is logistic regression (binary) or multinomial logistic regression
+    (softmax over the classes); ``"hinge"`` and ``"squared_hinge"`` are linear SVMs, trained
+    one-vs-rest for more than two classes. Labels may be any ints or strings. ``class_weight``
+    (a dict or ``"balanced"``) multiplies sample weights per class.
+    """
+
+    _fitted_attributes = _SGDBase._fitted_attributes + ("classes_",)
+
+    def __init__(self, loss: str = "log_loss", *, loss_params: Optional[dict] = None,
+                 penalty: Optional[str] = "l2", alpha: float = 1e-4, l1_ratio: float = 0.15,
+                 fit_intercept: bool = True, optimizer: str = "sgd", learning_rate: float = 0.01,
+                 optimizer_params: Optional[dict] = None, schedule: str = "constant",
+                 schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
+                 batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
+                 n_iter_no_change: int = 5, early_stopping: bool = False,
+                 validation_fraction: float = 0.1, shuffle: bool = True, random_state: Any = None,
+                 warm_start: bool = False, class_weight: Any = None,
+                 callbacks: Optional[Sequence[Any]] = None, n_threads: Optional[int] = None) -> None:
+        super().__init__(loss=loss, loss_params=loss_params, penalty=penalty, alpha=alpha,
+                         l1_ratio=l1_ratio, fit_intercept=fit_intercept, optimizer=optimizer,
+                         learning_rate=learning_rate, optimizer_params=optimizer_params,
+                         schedule=schedule, schedule_params=schedule_params,
+                         max_grad_norm=max_grad_norm, batch_size=batch_size, max_epochs=max_epochs,
+                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
+                         validation_fraction=validation_fraction, shuffle=shuffle,
+                         random_state=random_state, warm_start=warm_start, callbacks=callbacks,
+                         n_threads=n_threads)
+        self.class_weight = class_weight
+
+    def _core_loss_name(self, n_classes: int) -> str:
+        if self.loss not in _CLASSIFICATION_LOSSES:
+            raise ValueError(f"loss: {self.loss!r} is not a classification loss; choose one of "
+                             f"{', '.join(_CLASSIFICATION_LOSSES)}")
+        if self.loss == "log_loss":
+            return "binary_log_loss" if n_classes == 2 else "multinomial_log_loss"
+        return self.loss
+
+    def _n_outputs_per_head(self) -> int:
+        return len(self.classes_) if self._loss_name == "multinomial_log_loss" else 1
+
+    def _class_weights(self, y_index: np.ndarray, n_classes: int, dtype: np.dtype) -> Optional[np.ndarray]:
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str):
+            if self.class_weight != "balanced":
+                raise ValueError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
+            counts = np.bincount(y_index, minlength=n_classes)
+            per_class = len(y_index) / (n_classes * np.maximum(counts, 1))
+        elif isinstance(self.class_weight, dict):
+            per_class = np.ones(n_classes)
+            labels = list(self.classes_.tolist())
+            for label, weight in self.class_weight.items():
+                if label not in labels:
+                    raise ValueError(f"class_weight: label {label!r} is not one of the classes {labels}")
+                per_class[labels.index(label)] = _positive_number(weight, f"class_weight[{label!r}]", allow_zero=True)
+        else:
+            raise TypeError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
+        return per_class[y_index].astype(dtype)
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, *,
+            validation_data: Optional[tuple[Any, Any]] = None) -> "SGDClassifier":
+        """Fit from scratch (or from the current model with ``warm_start=True``)."""
+        return self._fit(X, y, sample_weight, validation_data, classes=None, partial=False)
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> "SGDClassifier":
+        """One epoch over (X, y), continuing from the current parameters and optimiser state.
+        The first call needs ``classes`` (every label that will ever be seen)."""
+        return self._fit(X, y, sample_weight, None, classes=classes, partial=True)
+
+    def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
+        index = np.searchsorted(self.classes_, y)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if np.any(unknown):
+            raise ValueError(f"{name}: labels {np.unique(y[unknown])[:5].tolist()} are not among the classes "
+                             f"{self.classes_.tolist()}")
+        return index
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, validation_data: Any, classes: Any,
+             partial: bool) -> "SGDClassifier":
+        settings = self._checked_settings()
+        continuing = self._is_fitted() and (partial or self.warm_start)
+        X = self._prepare_X(X, reset=not continuing)
+        y = check_targets(y, X.shape[0])
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError("y: contains NaN or infinity")
+        if y.dtype.kind == "O":
+            y = y.astype(str) if all(isinstance(v, str) for v in y) else y
+        if continuing:
+            if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError("classes: differ from the classes of the previous partial_fit calls")
+        else:
+            if partial and classes is None:
+                raise ValueError("classes: the first call to partial_fit needs every class label")
+            labels = np.unique(classes if classes is not None else y)
+            if len(labels) < 2:
+                raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
+            self.classes_ = labels
+        y_index = self._encode_labels(y)
+        n_classes = len(self.classes_)
+        loss_name = self._core_loss_name(n_classes)
+        spec = self._loss_spec(loss_name)
+        w = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        class_w = self._class_weights(y_index, n_classes, X.dtype)
+        if class_w is not None:
+            w = class_w if w is None else w * class_w
+        dtype = self._params.dtype if continuing else X.dtype
+        X = X.astype(dtype, copy=False)
+        w = None if w is None else w.astype(dtype, copy=False)
+        if not continuing:
+            self._seed = check_random_state(self.random_state)
+            self._loss_name = loss_name
+            n_outputs = n_classes if loss_name == "multinomial_log_loss" else 1
+            n_heads = n_classes if (loss_name in ("hinge", "squared_hinge") and n_classes > 2) else 1
+            self._init_heads(n_heads, n_outputs * (X.shape[1] + (1 if self.fit_intercept else 0)), dtype, settings)
+        targets = self._head_targets(y_index, dtype)
+        validation = None
+        if validation_data is not None:
+            X_val = self._prepare_X(validation_data[0], reset=False).astype(dtype, copy=False)
+            y_val = self._encode_labels(check_targets(validation_data[1], X_val.shape[0], "y_val"), "y_val")
+            validation = (X_val, self._head_targets(y_val, dtype), None)
+        elif self.early_stopping and not partial:
+            train_rows, val_rows = self._validation_split(X.shape[0])
+            validation = (np.ascontiguousarray(X[val_rows]), [t[val_rows] for t in targets],
+                          None if w is None else w[val_rows])
+            X = np.ascontiguousarray(X[train_rows])
+            targets = [t[train_rows] for t in targets]
+            w = None if w is None else w[train_rows]
+        self._train(X, targets, w, validation, self._n_outputs_per_head(), spec, settings,
+                    1 if partial else settings["max_epochs"], early_stop=not partial)
+        return self
+
+    def _head_targets(self, y_index: np.ndarray, dtype: np.dtype) -> list[np.ndarray]:
+        """Targets of each head: class indices (multinomial), 0/1 (binary), or one 0/1 target
+        per class (one-vs-rest)."""
+        if self._params.shape[0] > 1:
+            return [np.ascontiguousarray(y_index == k, dtype=dtype) for k in range(len(self.classes_))]
+        return [np.ascontiguousarray(y_index, dtype=dtype)]
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Raw scores: shape (n_samples,) for two classes, (n_samples, n_classes) otherwise."""
+        raw = self._raw(X)
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def predict(self, X: Any) -> np.ndarray:
+        raw = self._raw(X)
+        index = (raw[:, 0] > 0).astype(np.intp) if raw.shape[1] == 1 else np.argmax(raw, axis=1)
+        return self.classes_[index]
+
+    @property
+    def predict_proba(self) -> Any:
+        """Class probabilities (log loss only): sigmoid or softmax of the raw scores."""
+        if self.loss != "log_loss":
+            raise AttributeError(f"predict_proba is not available for loss={self.loss!r}")
+        return self._predict_proba
+
+    def _predict_proba(self, X: Any) -> np.ndarray:
+        raw = self._raw(X).astype(np.float64)
+        if raw.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        raw -= raw.max(axis=1, keepdims=True)
+        e = np.exp(raw)
+        return e / e.sum(axis=1, keepdims=True)
+
+    @property
+    def predict_log_proba(self) -> Any:
+        if self.loss != "log_loss":
+            raise AttributeError(f"predict_log_proba is not available for loss={self.loss!r}")
+        return lambda X: np.log(np.clip(self._predict_proba(X), 1e-300, None))
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy of the predictions."""
+        prediction = self.predict(X)
+        y = check_targets(y, prediction.shape[0])
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        return float(np.average(prediction == y, weights=w))
+
+    def __sklearn_tags__(self) -> Any:
+        from ._sklearn import classifier_tags
+        return classifier_tags(self)
