@@ -1,4 +1,5 @@
-// Strict numpy-array access for the bindings: exact dtype, C-contiguous, writeable where the
+// Strict numpy-array access for the bindings: exact dtype (compared by equivalence, not object
+// identity: a memory-mapped or unpickled array carries its own dtype object), C-contiguous, writeable where the
 // kernel writes. Nothing is ever copied or cast here; python/traincore/_validation.py decides
 // every conversion before the call, and these checks turn any mistake into a Python exception
 // (TypeError for the dtype, ValueError for the rest) instead of a silent copy.
@@ -24,7 +25,7 @@ const char* dtype_label() {
 
 template <class T>
 T* array_data(const py::array& a, const char* name, bool writable) {
-  if (!a.dtype().is(py::dtype::of<T>())) {
+  if (!a.dtype().equal(py::dtype::of<T>())) {
     throw py::type_error(std::string(name) + ": expected dtype " + dtype_label<T>() + ", got " +
                          dtype_name(a) + " (no implicit copy or cast is done)");
   }
@@ -67,8 +68,8 @@ inline std::vector<py::ssize_t> shape_of(const py::array& a) {
 // Runs fn<float>() or fn<double>() by the dtype of `a`.
 template <class Fn>
 decltype(auto) dispatch_float_dtype(const py::array& a, const char* name, Fn&& fn) {
-  if (a.dtype().is(py::dtype::of<float>())) return fn(float{});
-  if (a.dtype().is(py::dtype::of<double>())) return fn(double{});
+  if (a.dtype().equal(py::dtype::of<float>())) return fn(float{});
+  if (a.dtype().equal(py::dtype::of<double>())) return fn(double{});
   throw py::type_error(std::string(name) + ": unsupported dtype " + dtype_name(a) +
                        " (float32 or float64 only)");
 }

@@ -152,9 +152,9 @@ def check_X(X: object, name: str = "X", dtype: Optional[np.dtype] = None) -> np.
                 "or X.reshape(1, -1) if it contains a single sample") if array.ndim == 1 else ""
         raise ValueError(f"{name}: expected a 2-D array, got {array.ndim}-D{hint}")
     if array.shape[0] < 1:
-        raise ValueError(f"{name}: found array with 0 sample(s) (shape={array.shape}); at least 1 is required")
+        raise ValueError(f"{name}: found array with 0 sample(s) (shape={array.shape}) while a minimum of 1 is required.")
     if array.shape[1] < 1:
-        raise ValueError(f"{name}: found array with 0 feature(s) (shape={array.shape}); at least 1 is required")
+        raise ValueError(f"{name}: found array with 0 feature(s) (shape={array.shape}) while a minimum of 1 is required.")
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
     array = np.ascontiguousarray(array, dtype=dtype)
@@ -165,8 +165,12 @@ def check_X(X: object, name: str = "X", dtype: Optional[np.dtype] = None) -> np.
 
 def check_targets(y: object, n_samples: int, name: str = "y") -> np.ndarray:
     """A 1-D array of targets with one per sample (a column vector is accepted)."""
+    if y is None:
+        raise ValueError(f"{name}: this estimator requires y to be passed, but the target y is None")
     array = np.asarray(y)
     if array.ndim == 2 and array.shape[1] == 1:
+        from .base import warn_column_vector
+        warn_column_vector(name)
         array = array.ravel()
     if array.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D array of targets, got shape {array.shape}")
@@ -199,4 +203,6 @@ def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) 
         raise ValueError("sample_weight: contains NaN or infinity")
     if (w < 0).any():
         raise ValueError("sample_weight: negative weights are not allowed")
+    if not (w > 0).any():
+        raise ValueError("sample_weight: all weights are zero; at least one must be positive")
     return w

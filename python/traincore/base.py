@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import sys
+import warnings
 from typing import Any, ClassVar, Optional
 
 import numpy as np
 
 from . import io
 
-__all__ = ["TraincoreEstimator", "NotFittedError", "ESTIMATOR_REGISTRY"]
+__all__ = ["TraincoreEstimator", "NotFittedError", "DataConversionWarning", "ESTIMATOR_REGISTRY"]
 
 #: Every estimator class by name: what ``traincore.load`` may construct.
 ESTIMATOR_REGISTRY: dict[str, type] = {}
@@ -18,6 +20,32 @@ ESTIMATOR_REGISTRY: dict[str, type] = {}
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when an estimator is used before ``fit`` (as scikit-learn's NotFittedError)."""
+
+
+class DataConversionWarning(UserWarning):
+    """Input was converted in a way the user may not expect (as scikit-learn's warning)."""
+
+
+def _sklearn_compatible(ours: type, sklearn_name: str) -> type:
+    """``ours``, or, when scikit-learn is in use, a subclass of both ``ours`` and
+    scikit-learn's class of that name, so its checks and meta-estimators recognise it; this never
+    imports scikit-learn itself."""
+    sklearn_exceptions = sys.modules.get("sklearn.exceptions")
+    if sklearn_exceptions is None:
+        return ours
+    both = type(ours.__name__, (ours, getattr(sklearn_exceptions, sklearn_name)), {})
+    both.__module__ = __name__
+    return both
+
+
+def _not_fitted_error(message: str) -> NotFittedError:
+    return _sklearn_compatible(NotFittedError, "NotFittedError")(message)
+
+
+def warn_column_vector(name: str) -> None:
+    warnings.warn(f"A column-vector y was passed when a 1d array was expected ({name}); it is "
+                  "flattened: pass an array of shape (n_samples,), for example with y.ravel().",
+                  _sklearn_compatible(DataConversionWarning, "DataConversionWarning"), stacklevel=4)
 
 
 def _encode(value: Any) -> Any:
@@ -98,7 +126,7 @@ class TraincoreEstimator:
 
     def _check_is_fitted(self) -> None:
         if not self._is_fitted():
-            raise NotFittedError(
+            raise _not_fitted_error(
                 f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -50,7 +50,7 @@ class _SGDBase(TraincoreEstimator):
 
     def __init__(self, *, loss: str, loss_params: Optional[dict] = None, penalty: Optional[str] = "l2",
                  alpha: float = 1e-4, l1_ratio: float = 0.15, fit_intercept: bool = True,
-                 optimizer: str = "sgd", learning_rate: float = 0.01,
+                 optimizer: str = "adam", learning_rate: float = 0.01,
                  optimizer_params: Optional[dict] = None, schedule: str = "constant",
                  schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
                  batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
@@ -278,7 +278,7 @@ class SGDRegressor(_SGDBase):
 
     def __init__(self, loss: str = "squared_error", *, loss_params: Optional[dict] = None,
                  penalty: Optional[str] = "l2", alpha: float = 1e-4, l1_ratio: float = 0.15,
-                 fit_intercept: bool = True, optimizer: str = "sgd", learning_rate: float = 0.01,
+                 fit_intercept: bool = True, optimizer: str = "adam", learning_rate: float = 0.01,
                  optimizer_params: Optional[dict] = None, schedule: str = "constant",
                  schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
                  batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
@@ -374,7 +374,7 @@ class SGDClassifier(_SGDBase):
 
     def __init__(self, loss: str = "log_loss", *, loss_params: Optional[dict] = None,
                  penalty: Optional[str] = "l2", alpha: float = 1e-4, l1_ratio: float = 0.15,
-                 fit_intercept: bool = True, optimizer: str = "sgd", learning_rate: float = 0.01,
+                 fit_intercept: bool = True, optimizer: str = "adam", learning_rate: float = 0.01,
                  optimizer_params: Optional[dict] = None, schedule: str = "constant",
                  schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
                  batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
@@ -452,6 +452,9 @@ class SGDClassifier(_SGDBase):
             raise ValueError("y: contains NaN or infinity")
         if y.dtype.kind == "O":
             y = y.astype(str) if all(isinstance(v, str) for v in y) else y
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+            raise ValueError("Unknown label type: continuous. y: a classifier needs class labels; "
+                             "for real-valued targets use SGDRegressor")
         if continuing:
             if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
                 raise ValueError("classes: differ from the classes of the previous partial_fit calls")
