@@ -175,6 +175,35 @@ py::array_t<T> predict_linear_impl(const py::array& X, const py::array& params,
   return raw;
 }
 
+template <class T>
+py::tuple linear_backward_impl(const py::array& X, const py::array& grad_raw, const py::array& params,
+                               std::size_t n_outputs, bool fit_intercept, double alpha,
+                               double l1_ratio) {
+  require(X.ndim() == 2, "X: expected a 2-D array");
+  const std::size_t n = static_cast<std::size_t>(X.shape(0)), d = static_cast<std::size_t>(X.shape(1));
+  const linear::LinearModel<T> model(d, n_outputs, fit_intercept, linear::Penalty{alpha, l1_ratio});
+  require(grad_raw.ndim() == 2 && std::size_t(grad_raw.shape(0)) == n &&
+              std::size_t(grad_raw.shape(1)) == n_outputs,
+          "grad_raw: expected shape (n_samples, n_outputs)");
+  require(params.ndim() == 1 && std::size_t(params.shape(0)) == model.n_params(), "params: expected ",
+          model.n_params(), " values");
+  const T* x = input<T>(X, "X");
+  const T* g = input<T>(grad_raw, "grad_raw");
+  const T* p = input<T>(params, "params");
+  py::array_t<T> grad(static_cast<py::ssize_t>(model.n_params()));
+  T* out = grad.mutable_data();
+  double penalty;
+  {
+    py::gil_scoped_release release;
+    std::vector<std::size_t> rows(n);
+    for (std::size_t i = 0; i < n; ++i) rows[i] = i;
+    model.backward(x, rows.data(), n, p, g, out);
+    model.add_penalty_gradient(p, out);
+    penalty = model.penalty(p);
+  }
+  return py::make_tuple(grad, penalty);
+}
+
 }  // namespace
 
 void register_train(py::module_& m) {
@@ -212,6 +241,18 @@ void register_train(py::module_& m) {
       },
       py::arg("X"), py::arg("params"), py::arg("n_outputs"), py::arg("fit_intercept"),
       "Raw scores X W^T + b of a linear model, shape (n_samples, n_outputs).");
+  m.def(
+      "linear_backward",
+      [](const py::array& X, const py::array& grad_raw, const py::array& params, std::size_t n_outputs,
+         bool fit_intercept, double alpha, double l1_ratio) -> py::tuple {
+        return dispatch_float_dtype(X, "X", [&](auto tag) -> py::tuple {
+          using T = decltype(tag);
+          return linear_backward_impl<T>(X, grad_raw, params, n_outputs, fit_intercept, alpha, l1_ratio);
+        });
+      },
+      py::arg("X"), py::arg("grad_raw"), py::arg("params"), py::arg("n_outputs"),
+      py::arg("fit_intercept"), py::arg("alpha") = 0.0, py::arg("l1_ratio") = 0.0,
+      "The linear model's backward pass plus penalty gradient, and the penalty value.");
   m.def(
       "shuffled_indices",
       [](std::size_t n, std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch) {
