@@ -151,6 +151,7 @@ class _SGDBase(TraincoreEstimator):
                n_outputs: int, loss_spec: Any, settings: dict[str, Any], epochs: int,
                early_stop: bool) -> None:
         """Runs the C++ loop for every head (one, or one per class for one-vs-rest)."""
+        self._set_public_attributes()  # coef_ / intercept_ are live views during the fit
         callbacks = CallbackList(self.callbacks)
         callbacks.on_fit_begin(self)
         first_epoch = self._epochs_run

@@ -186,7 +186,8 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
     if (!std::isfinite(stats.train_loss)) {
       std::ostringstream message;
       message << "training diverged in epoch " << epoch << ": the training loss is "
-              << stats.train_loss << "; try a smaller learning rate (lr=" << base_lr << ")";
+              << (std::isnan(stats.train_loss) ? "nan" : (stats.train_loss > 0 ? "inf" : "-inf"))
+              << "; try a smaller learning rate (lr=" << base_lr << ")";
       throw TrainingDiverged(message.str());
     }
     stats.validation_loss = stats.validation_score = std::numeric_limits<double>::quiet_NaN();
