@@ -5,6 +5,7 @@
 #include "arrays.hpp"
 #include "traincore/core/cpu_dispatch.hpp"
 #include "traincore/core/errors.hpp"
+#include "traincore/core/parallel.hpp"
 
 namespace traincore {
 namespace bindings {
@@ -28,6 +29,22 @@ void register_math(py::module_& m) {
       },
       py::arg("function"), py::arg("x"), py::arg("out"),
       "out = function(x) elementwise, with the vectorised exp / log / log1p of the active ISA.");
+  m.def(
+      "all_finite",
+      [](const py::array& x, int n_threads) {
+        return dispatch_float_dtype(x, "x", [&](auto tag) {
+          using T = decltype(tag);
+          const T* data = input<T>(x, "x");
+          const std::size_t n = static_cast<std::size_t>(x.size());
+          const auto kernel = kernels().get<T>().all_finite;
+          py::gil_scoped_release release;
+          // int, not bool: chunks write their results concurrently (std::vector<bool> packs bits).
+          return reduce_chunks(n, std::size_t(1) << 16, n_threads, 1,
+                               [&](std::size_t begin, std::size_t end) { return int(kernel(data + begin, end - begin)); },
+                               [](int a, int b) { return a & b; }) == 1;
+        });
+      },
+      py::arg("x"), py::arg("n_threads") = 0, "True when no element of x is NaN or infinite.");
 }
 
 }  // namespace bindings

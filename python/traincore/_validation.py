@@ -158,9 +158,15 @@ def check_X(X: object, name: str = "X", dtype: Optional[np.dtype] = None) -> np.
     if dtype is None:
         dtype = array.dtype if array.dtype in FLOAT_DTYPES else np.dtype(np.float64)
     array = np.ascontiguousarray(array, dtype=dtype)
-    if not np.isfinite(array).all():
+    if not all_finite(array):
         raise ValueError(f"{name}: contains NaN or infinity")
     return array
+
+
+def all_finite(array: np.ndarray) -> bool:
+    """No NaN or infinity in a C-contiguous float array (one parallel pass, no temporary)."""
+    from . import _core
+    return bool(_core.all_finite(array.reshape(-1), 0))
 
 
 def check_targets(y: object, n_samples: int, name: str = "y") -> np.ndarray:

@@ -362,6 +362,21 @@ class SGDRegressor(_SGDBase):
         return regressor_tags(self)
 
 
+def _is_small_int_range(y: np.ndarray) -> bool:
+    return y.dtype.kind in "iu" and y.size > 0
+
+
+def _unique_labels(y: Any) -> np.ndarray:
+    """Sorted distinct labels; integer labels in a small range are counted, not sorted."""
+    y = np.asarray(y)
+    if _is_small_int_range(y):
+        low, high = int(y.min()), int(y.max())
+        if high - low < 1 << 16:
+            present = np.bincount((y - low).ravel(), minlength=high - low + 1) > 0
+            return (np.flatnonzero(present) + low).astype(y.dtype)
+    return np.unique(y)
+
+
 class SGDClassifier(_SGDBase):
     """A linear classifier trained by minibatch gradient steps.
 
@@ -435,6 +450,9 @@ class SGDClassifier(_SGDBase):
         return self._fit(X, y, sample_weight, None, classes=classes, partial=True)
 
     def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
+        if _is_small_int_range(y) and np.array_equal(self.classes_, np.arange(len(self.classes_))):
+            if y.min() >= 0 and y.max() < len(self.classes_):
+                return y  # labels 0..K-1 are their own indices
         index = np.searchsorted(self.classes_, y)
         index = np.clip(index, 0, len(self.classes_) - 1)
         unknown = self.classes_[index] != y
@@ -462,7 +480,7 @@ class SGDClassifier(_SGDBase):
         else:
             if partial and classes is None:
                 raise ValueError("classes: the first call to partial_fit needs every class label")
-            labels = np.unique(classes if classes is not None else y)
+            labels = _unique_labels(classes if classes is not None else y)
             if len(labels) < 2:
                 raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
             self.classes_ = labels

@@ -10,6 +10,7 @@
 
 #include "traincore/core/cpu_dispatch.hpp"
 #include "traincore/core/errors.hpp"
+#include "traincore/core/parallel.hpp"
 #include "traincore/core/rng.hpp"
 #include "traincore/loss/evaluate.hpp"
 
@@ -20,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr double kPollSeconds = 0.1;
+// Rows per part of a minibatch: the unit of parallel work, fixed so results never depend on the
+// thread count.
+constexpr std::size_t kRowsPerPart = 64;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -122,8 +126,11 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
 
   const std::size_t n = train.n_rows, K = model.n_outputs(), P = model.n_params();
   const std::size_t B = std::min(config.batch_size, n);
+  const std::size_t max_parts = chunk_count(B, kRowsPerPart);
   std::vector<std::size_t> order(n);
   std::vector<T> raw(B * K), grad_raw(B * K), batch_y(B), batch_w(B), grad_params(P);
+  std::vector<T> part_grads(max_parts * P);
+  std::vector<loss::LossSums> part_sums(max_parts);
   std::vector<T> best_params;
   const bool keep_best = validation != nullptr && config.restore_best;
   const auto scale = kernels().get<T>().scale;
@@ -146,27 +153,48 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
     for (std::size_t start = 0; start < n && !interrupted; start += B) {
       const std::size_t m = std::min(B, n - start);
       const std::size_t* rows = order.data() + start;
-      model.forward(train.X, rows, m, params, raw.data());
-      for (std::size_t i = 0; i < m; ++i) {
-        batch_y[i] = train.y[rows[i]];
-        if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
+      // The batch in fixed parts of kRowsPerPart rows, in parallel: forward, loss gradient and
+      // backward per part into its own gradient buffer; the parts are then added in order, so
+      // the step is the same for any thread count.
+      for_each_chunk(m, kRowsPerPart, config.n_threads,
+                     [&](std::size_t part, std::size_t begin, std::size_t end) {
+        const std::size_t rows_in_part = end - begin;
+        T* part_raw = raw.data() + begin * K;
+        T* part_grad_raw = grad_raw.data() + begin * K;
+        model.forward(train.X, rows + begin, rows_in_part, params, part_raw);
+        for (std::size_t i = begin; i < end; ++i) {
+          batch_y[i] = train.y[rows[i]];
+          if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
+        }
+        loss::LossArrays<T> arrays;
+        arrays.y = batch_y.data() + begin;
+        arrays.raw = part_raw;
+        arrays.weight = train.weight != nullptr ? batch_w.data() + begin : nullptr;
+        arrays.gradient = part_grad_raw;
+        arrays.n_rows = rows_in_part;
+        arrays.n_classes = K;
+        part_sums[part] = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
+        model.backward(train.X, rows + begin, rows_in_part, params, part_grad_raw,
+                       part_grads.data() + part * P);
+      });
+      const std::size_t parts = chunk_count(m, kRowsPerPart);
+      double batch_loss = 0.0, batch_weight = 0.0;
+      std::copy(part_grads.begin(), part_grads.begin() + P, grad_params.begin());
+      for (std::size_t part = 0; part < parts; ++part) {
+        batch_loss += part_sums[part].loss_sum;
+        batch_weight += part_sums[part].weight_sum;
+        if (part > 0) {
+          const T* g = part_grads.data() + part * P;
+          for (std::size_t j = 0; j < P; ++j) grad_params[j] += g[j];
+        }
       }
-      loss::LossArrays<T> arrays;
-      arrays.y = batch_y.data();
-      arrays.raw = raw.data();
-      arrays.weight = train.weight != nullptr ? batch_w.data() : nullptr;
-      arrays.gradient = grad_raw.data();
-      arrays.n_rows = m;
-      arrays.n_classes = K;
-      const loss::LossSums sums = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
-      if (sums.weight_sum > 0) {
+      if (batch_weight > 0) {
         // Gradient of the weighted mean loss over the batch, then of the penalty.
-        scale(grad_raw.data(), T(1.0 / sums.weight_sum), m * K);
-        model.backward(train.X, rows, m, params, grad_raw.data(), grad_params.data());
+        scale(grad_params.data(), T(1.0 / batch_weight), P);
         model.add_penalty_gradient(params, grad_params.data());
         optimizer.step(params, grad_params.data(), P, lr);
-        loss_sum += sums.loss_sum;
-        weight_sum += sums.weight_sum;
+        loss_sum += batch_loss;
+        weight_sum += batch_weight;
       }
       if (hooks.interrupted && seconds_since(last_poll) >= kPollSeconds) {
         last_poll = Clock::now();

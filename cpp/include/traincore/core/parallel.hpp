@@ -27,9 +27,16 @@ template <class Body>
 void for_each_chunk(std::size_t n, std::size_t chunk, int n_threads, Body&& body) {
   const std::ptrdiff_t chunks = static_cast<std::ptrdiff_t>(chunk_count(n, chunk));
   const int threads = resolve_threads(n_threads);
+  if (chunks <= 1 || threads <= 1) {  // no parallel region at all: small calls stay cheap
+    for (std::ptrdiff_t c = 0; c < chunks; ++c) {
+      const std::size_t begin = static_cast<std::size_t>(c) * chunk;
+      body(static_cast<std::size_t>(c), begin, begin + chunk < n ? begin + chunk : n);
+    }
+    return;
+  }
   std::exception_ptr first_error;
   std::ptrdiff_t first_error_chunk = chunks;
-#pragma omp parallel for schedule(static) num_threads(threads) if (parallel : chunks > 1 && threads > 1)
+#pragma omp parallel for schedule(static) num_threads(threads)
   for (std::ptrdiff_t c = 0; c < chunks; ++c) {
     const std::size_t begin = static_cast<std::size_t>(c) * chunk;
     const std::size_t end = begin + chunk < n ? begin + chunk : n;

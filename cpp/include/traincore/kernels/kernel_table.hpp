@@ -54,6 +54,7 @@ struct KernelsFor {
   double (*sum_squares)(const T* x, std::size_t n);  // accumulated in double
   void (*scale)(T* x, T factor, std::size_t n);
   T (*dot)(const T* x, const T* y, std::size_t n);
+  bool (*all_finite)(const T* x, std::size_t n);
   void (*axpy)(T a, const T* x, T* y, std::size_t n);  // y += a x
   // out[i] = f(x[i]) with the vectorisable functions of kernels/vector_math.hpp.
   void (*exp)(const T* x, T* out, std::size_t n);
