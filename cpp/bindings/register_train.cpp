@@ -11,6 +11,7 @@
 #include "arrays.hpp"
 #include "traincore/core/errors.hpp"
 #include "traincore/core/rng.hpp"
+#include "traincore/linear/least_squares.hpp"
 #include "traincore/linear/linear_model.hpp"
 #include "traincore/train/loop.hpp"
 
@@ -241,6 +242,36 @@ void register_train(py::module_& m) {
       },
       py::arg("X"), py::arg("params"), py::arg("n_outputs"), py::arg("fit_intercept"),
       "Raw scores X W^T + b of a linear model, shape (n_samples, n_outputs).");
+  m.def(
+      "least_squares",
+      [](const py::array& X, const py::array& y, const py::object& sample_weight, bool fit_intercept,
+         double alpha, int n_threads) {
+        require(X.ndim() == 2, "X: expected a 2-D array");
+        require(y.ndim() == 1 && y.shape(0) == X.shape(0), "y: expected ", X.shape(0), " targets");
+        return dispatch_float_dtype(X, "X", [&](auto tag) {
+          using T = decltype(tag);
+          const T* x = input<T>(X, "X");
+          const T* t = input<T>(y, "y");
+          const T* w = optional_input<T>(sample_weight, "sample_weight");
+          linear::LeastSquaresResult r;
+          {
+            py::gil_scoped_release release;
+            r = linear::least_squares<T>(x, t, w, static_cast<std::size_t>(X.shape(0)),
+                                         static_cast<std::size_t>(X.shape(1)), fit_intercept, alpha,
+                                         n_threads);
+          }
+          py::dict out;
+          out["coef"] = py::array_t<double>(static_cast<py::ssize_t>(r.coef.size()), r.coef.data());
+          out["intercept"] = r.intercept;
+          out["rank"] = r.rank;
+          out["cholesky"] = r.cholesky;
+          return out;
+        });
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("fit_intercept"),
+      py::arg("alpha"), py::arg("n_threads") = 0,
+      "Weighted least squares / ridge by the normal equations (Cholesky, or the minimum-norm "
+      "solution through an eigendecomposition when singular).");
   m.def(
       "linear_backward",
       [](const py::array& X, const py::array& grad_raw, const py::array& params, std::size_t n_outputs,

@@ -23,7 +23,7 @@ from .callbacks import CallbackList, epoch_logs
 from .losses import LOSSES
 from .optim import core_optimizer
 
-__all__ = ["SGDRegressor", "SGDClassifier"]
+__all__ = ["LinearRegression", "Ridge", "SGDRegressor", "SGDClassifier"]
 
 _PENALTIES = {"l2": 0.0, "l1": 1.0, "elasticnet": None, None: 0.0}
 _CLASSIFICATION_LOSSES = ("log_loss", "hinge", "squared_hinge")
@@ -567,3 +567,75 @@ class SGDClassifier(_SGDBase):
     def __sklearn_tags__(self) -> Any:
         from ._sklearn import classifier_tags
         return classifier_tags(self)
+
+
+class _ClosedFormBase(TraincoreEstimator):
+    """Least squares with an optional ridge penalty, solved in closed form by the core."""
+
+    _fitted_attributes = ("coef_", "intercept_", "rank_", "n_features_in_")
+    _alpha: float
+
+    def _fit_closed_form(self, X: Any, y: Any, sample_weight: Any, alpha: float) -> "_ClosedFormBase":
+        names = feature_names_of(X)
+        X = check_X(X)
+        y = check_regression_targets(check_targets(y, X.shape[0]), X.dtype)
+        w = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if not isinstance(self.fit_intercept, (bool, np.bool_)):
+            raise TypeError(f"fit_intercept: expected True or False, got {self.fit_intercept!r}")
+        result = _core.least_squares(X, y, w, bool(self.fit_intercept), alpha, check_n_threads(self.n_threads))
+        self.n_features_in_ = X.shape[1]
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.coef_ = result["coef"].astype(X.dtype)
+        self.intercept_ = float(result["intercept"])
+        self.rank_ = int(result["rank"])
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        self._check_is_fitted()
+        X = check_X(X, dtype=self.coef_.dtype)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        params = np.append(self.coef_, self.coef_.dtype.type(self.intercept_))
+        return _core.predict_linear(X, params, 1, True)[:, 0]
+
+    score = SGDRegressor.score
+
+    def _check_fitted_state(self) -> None:
+        if self.coef_.shape != (self.n_features_in_,) or not np.isfinite(self.coef_).all():
+            raise ValueError("coef_ does not match n_features_in_ or is not finite")
+
+    def __sklearn_tags__(self) -> Any:
+        from ._sklearn import regressor_tags
+        return regressor_tags(self)
+
+
+class LinearRegression(_ClosedFormBase):
+    """Ordinary least squares in closed form: the normal equations, accumulated in double over
+    fixed row blocks (SIMD, parallel) and solved by Cholesky, with the minimum-norm solution of
+    ``numpy.linalg.lstsq`` when X is rank-deficient. ``rank_`` is the rank found."""
+
+    def __init__(self, *, fit_intercept: bool = True, n_threads: Optional[int] = None) -> None:
+        self.fit_intercept = fit_intercept
+        self.n_threads = n_threads
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LinearRegression":
+        return self._fit_closed_form(X, y, sample_weight, 0.0)  # type: ignore[return-value]
+
+
+class Ridge(_ClosedFormBase):
+    """Least squares with an L2 penalty ``alpha ||coef||^2`` (the intercept is not penalised),
+    in closed form: ``(Xc^T Xc + alpha I) coef = Xc^T yc`` by Cholesky."""
+
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 n_threads: Optional[int] = None) -> None:
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.n_threads = n_threads
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Ridge":
+        alpha = _positive_number(self.alpha, "alpha", allow_zero=True)
+        return self._fit_closed_form(X, y, sample_weight, alpha)  # type: ignore[return-value]

@@ -55,6 +55,9 @@ struct KernelsFor {
   void (*scale)(T* x, T factor, std::size_t n);
   T (*dot)(const T* x, const T* y, std::size_t n);
   bool (*all_finite)(const T* x, std::size_t n);
+  // G += D D^T for D of d4 x rows values (d4 a multiple of 4, row-major: feature-major), only the
+  // lower triangle of G (d4 x d4, double) in 4 x 4 tiles; D is already in double.
+  void (*gram_update)(const double* D, std::size_t d4, std::size_t rows, double* G);
   void (*axpy)(T a, const T* x, T* y, std::size_t n);  // y += a x
   // out[i] = f(x[i]) with the vectorisable functions of kernels/vector_math.hpp.
   void (*exp)(const T* x, T* out, std::size_t n);
