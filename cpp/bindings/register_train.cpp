@@ -13,6 +13,7 @@
 #include "traincore/core/rng.hpp"
 #include "traincore/linear/least_squares.hpp"
 #include "traincore/linear/linear_model.hpp"
+#include "traincore/linear/logistic.hpp"
 #include "traincore/train/loop.hpp"
 
 namespace traincore {
@@ -272,6 +273,49 @@ void register_train(py::module_& m) {
       py::arg("alpha"), py::arg("n_threads") = 0,
       "Weighted least squares / ridge by the normal equations (Cholesky, or the minimum-norm "
       "solution through an eigendecomposition when singular).");
+  m.def(
+      "fit_logistic",
+      [](const py::array& X, const py::array& y, const py::object& sample_weight, std::size_t n_outputs,
+         bool fit_intercept, double C, double tol, long long max_iter, int n_threads,
+         const py::object& initial) {
+        require(X.ndim() == 2, "X: expected a 2-D array");
+        require(y.ndim() == 1 && y.shape(0) == X.shape(0), "y: expected ", X.shape(0), " targets");
+        optim::LbfgsConfig config;
+        config.gtol = tol;
+        config.max_iter = max_iter;
+        return dispatch_float_dtype(X, "X", [&](auto tag) {
+          using T = decltype(tag);
+          const T* x = input<T>(X, "X");
+          const T* t = input<T>(y, "y");
+          const T* w = optional_input<T>(sample_weight, "sample_weight");
+          const std::size_t n = static_cast<std::size_t>(X.shape(0)), d = static_cast<std::size_t>(X.shape(1));
+          const double* start = nullptr;
+          if (!initial.is_none()) {
+            const auto init = py::cast<py::array>(initial);
+            require(init.ndim() == 1 && std::size_t(init.shape(0)) == n_outputs * (d + (fit_intercept ? 1 : 0)),
+                    "initial: wrong number of parameters");
+            start = input<double>(init, "initial");
+          }
+          linear::LogisticFit fit;
+          {
+            py::gil_scoped_release release;
+            fit = linear::fit_logistic<T>(x, t, w, n, d, n_outputs, fit_intercept, C, config, n_threads, start);
+          }
+          py::dict out;
+          out["params"] = py::array_t<double>(static_cast<py::ssize_t>(fit.params.size()), fit.params.data());
+          out["n_iter"] = fit.solver.iterations;
+          out["evaluations"] = fit.solver.evaluations;
+          out["converged"] = fit.solver.converged;
+          out["value"] = fit.solver.value;
+          out["gradient_max"] = fit.solver.gradient_max;
+          out["message"] = fit.solver.message;
+          return out;
+        });
+      },
+      py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("n_outputs"),
+      py::arg("fit_intercept"), py::arg("C"), py::arg("tol"), py::arg("max_iter"),
+      py::arg("n_threads") = 0, py::arg("initial") = py::none(),
+      "L2-regularised logistic regression by L-BFGS (scikit-learn's objective).");
   m.def(
       "linear_backward",
       [](const py::array& X, const py::array& grad_raw, const py::array& params, std::size_t n_outputs,

@@ -18,12 +18,12 @@ from ._validation import (
     check_n_threads, check_regression_targets, check_sample_weight, check_targets, check_X,
     feature_names_of,
 )
-from .base import TraincoreEstimator, check_random_state, optional_int
+from .base import TraincoreEstimator, _sklearn_compatible, check_random_state, optional_int
 from .callbacks import CallbackList, epoch_logs
 from .losses import LOSSES
 from .optim import core_optimizer
 
-__all__ = ["LinearRegression", "Ridge", "SGDRegressor", "SGDClassifier"]
+__all__ = ["LinearRegression", "Ridge", "LogisticRegression", "SGDRegressor", "SGDClassifier"]
 
 _PENALTIES = {"l2": 0.0, "l1": 1.0, "elasticnet": None, None: 0.0}
 _CLASSIFICATION_LOSSES = ("log_loss", "hinge", "squared_hinge")
@@ -377,7 +377,79 @@ def _unique_labels(y: Any) -> np.ndarray:
     return np.unique(y)
 
 
-class SGDClassifier(_SGDBase):
+class _LinearClassifierMixin:
+    """Labels, class weights and the predictions shared by the linear classifiers; they need
+    ``classes_``, ``class_weight`` and ``_raw(X)`` (raw scores, one column or one per class)."""
+
+    classes_: np.ndarray
+    class_weight: Any
+
+    def _raw(self, X: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
+        if _is_small_int_range(y) and np.array_equal(self.classes_, np.arange(len(self.classes_))):
+            if y.min() >= 0 and y.max() < len(self.classes_):
+                return y  # labels 0..K-1 are their own indices
+        index = np.searchsorted(self.classes_, y)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if np.any(unknown):
+            raise ValueError(f"{name}: labels {np.unique(y[unknown])[:5].tolist()} are not among the classes "
+                             f"{self.classes_.tolist()}")
+        return index
+
+    def _class_weights(self, y_index: np.ndarray, n_classes: int, dtype: np.dtype) -> Optional[np.ndarray]:
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str):
+            if self.class_weight != "balanced":
+                raise ValueError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
+            counts = np.bincount(y_index, minlength=n_classes)
+            per_class = len(y_index) / (n_classes * np.maximum(counts, 1))
+        elif isinstance(self.class_weight, dict):
+            per_class = np.ones(n_classes)
+            labels = list(self.classes_.tolist())
+            for label, weight in self.class_weight.items():
+                if label not in labels:
+                    raise ValueError(f"class_weight: label {label!r} is not one of the classes {labels}")
+                per_class[labels.index(label)] = _positive_number(weight, f"class_weight[{label!r}]", allow_zero=True)
+        else:
+            raise TypeError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
+        return per_class[y_index].astype(dtype)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Raw scores: shape (n_samples,) for two classes, (n_samples, n_classes) otherwise."""
+        raw = self._raw(X)
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def predict(self, X: Any) -> np.ndarray:
+        raw = self._raw(X)
+        index = (raw[:, 0] > 0).astype(np.intp) if raw.shape[1] == 1 else np.argmax(raw, axis=1)
+        return self.classes_[index]
+
+    def _predict_proba(self, X: Any) -> np.ndarray:
+        raw = self._raw(X).astype(np.float64)
+        if raw.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        raw -= raw.max(axis=1, keepdims=True)
+        e = np.exp(raw)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy of the predictions."""
+        prediction = self.predict(X)
+        y = check_targets(y, prediction.shape[0])
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        return float(np.average(prediction == y, weights=w))
+
+    def __sklearn_tags__(self) -> Any:
+        from ._sklearn import classifier_tags
+        return classifier_tags(self)
+
+
+class SGDClassifier(_LinearClassifierMixin, _SGDBase):
     """A linear classifier trained by minibatch gradient steps.
 
     ``loss="log_loss"`` is logistic regression (binary) or multinomial logistic regression
@@ -420,25 +492,6 @@ class SGDClassifier(_SGDBase):
     def _n_outputs_per_head(self) -> int:
         return len(self.classes_) if self._loss_name == "multinomial_log_loss" else 1
 
-    def _class_weights(self, y_index: np.ndarray, n_classes: int, dtype: np.dtype) -> Optional[np.ndarray]:
-        if self.class_weight is None:
-            return None
-        if isinstance(self.class_weight, str):
-            if self.class_weight != "balanced":
-                raise ValueError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
-            counts = np.bincount(y_index, minlength=n_classes)
-            per_class = len(y_index) / (n_classes * np.maximum(counts, 1))
-        elif isinstance(self.class_weight, dict):
-            per_class = np.ones(n_classes)
-            labels = list(self.classes_.tolist())
-            for label, weight in self.class_weight.items():
-                if label not in labels:
-                    raise ValueError(f"class_weight: label {label!r} is not one of the classes {labels}")
-                per_class[labels.index(label)] = _positive_number(weight, f"class_weight[{label!r}]", allow_zero=True)
-        else:
-            raise TypeError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
-        return per_class[y_index].astype(dtype)
-
     def fit(self, X: Any, y: Any, sample_weight: Any = None, *,
             validation_data: Optional[tuple[Any, Any]] = None) -> "SGDClassifier":
         """Fit from scratch (or from the current model with ``warm_start=True``)."""
@@ -448,18 +501,6 @@ class SGDClassifier(_SGDBase):
         """One epoch over (X, y), continuing from the current parameters and optimiser state.
         The first call needs ``classes`` (every label that will ever be seen)."""
         return self._fit(X, y, sample_weight, None, classes=classes, partial=True)
-
-    def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
-        if _is_small_int_range(y) and np.array_equal(self.classes_, np.arange(len(self.classes_))):
-            if y.min() >= 0 and y.max() < len(self.classes_):
-                return y  # labels 0..K-1 are their own indices
-        index = np.searchsorted(self.classes_, y)
-        index = np.clip(index, 0, len(self.classes_) - 1)
-        unknown = self.classes_[index] != y
-        if np.any(unknown):
-            raise ValueError(f"{name}: labels {np.unique(y[unknown])[:5].tolist()} are not among the classes "
-                             f"{self.classes_.tolist()}")
-        return index
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, validation_data: Any, classes: Any,
              partial: bool) -> "SGDClassifier":
@@ -525,16 +566,6 @@ class SGDClassifier(_SGDBase):
             return [np.ascontiguousarray(y_index == k, dtype=dtype) for k in range(len(self.classes_))]
         return [np.ascontiguousarray(y_index, dtype=dtype)]
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Raw scores: shape (n_samples,) for two classes, (n_samples, n_classes) otherwise."""
-        raw = self._raw(X)
-        return raw[:, 0] if raw.shape[1] == 1 else raw
-
-    def predict(self, X: Any) -> np.ndarray:
-        raw = self._raw(X)
-        index = (raw[:, 0] > 0).astype(np.intp) if raw.shape[1] == 1 else np.argmax(raw, axis=1)
-        return self.classes_[index]
-
     @property
     def predict_proba(self) -> Any:
         """Class probabilities (log loss only): sigmoid or softmax of the raw scores."""
@@ -542,38 +573,17 @@ class SGDClassifier(_SGDBase):
             raise AttributeError(f"predict_proba is not available for loss={self.loss!r}")
         return self._predict_proba
 
-    def _predict_proba(self, X: Any) -> np.ndarray:
-        raw = self._raw(X).astype(np.float64)
-        if raw.shape[1] == 1:
-            p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
-            return np.column_stack([1.0 - p, p])
-        raw -= raw.max(axis=1, keepdims=True)
-        e = np.exp(raw)
-        return e / e.sum(axis=1, keepdims=True)
-
     @property
     def predict_log_proba(self) -> Any:
         if self.loss != "log_loss":
             raise AttributeError(f"predict_log_proba is not available for loss={self.loss!r}")
         return lambda X: np.log(np.clip(self._predict_proba(X), 1e-300, None))
 
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Accuracy of the predictions."""
-        prediction = self.predict(X)
-        y = check_targets(y, prediction.shape[0])
-        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        return float(np.average(prediction == y, weights=w))
-
-    def __sklearn_tags__(self) -> Any:
-        from ._sklearn import classifier_tags
-        return classifier_tags(self)
-
 
 class _ClosedFormBase(TraincoreEstimator):
     """Least squares with an optional ridge penalty, solved in closed form by the core."""
 
     _fitted_attributes = ("coef_", "intercept_", "rank_", "n_features_in_")
-    _alpha: float
 
     def _fit_closed_form(self, X: Any, y: Any, sample_weight: Any, alpha: float) -> "_ClosedFormBase":
         names = feature_names_of(X)
@@ -639,3 +649,104 @@ class Ridge(_ClosedFormBase):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Ridge":
         alpha = _positive_number(self.alpha, "alpha", allow_zero=True)
         return self._fit_closed_form(X, y, sample_weight, alpha)  # type: ignore[return-value]
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped before reaching its tolerance."""
+
+
+class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
+    """L2-regularised logistic regression, binary or multinomial (softmax over the classes),
+    with scikit-learn's objective
+
+        (1 / sw) * sum_i w_i * log_loss_i + ||W||^2 / (2 C sw)     (intercepts not penalised)
+
+    solved by an L-BFGS in the core (strong-Wolfe line search) to ``tol`` on the largest
+    gradient component. Labels may be any ints or strings; ``class_weight`` is a dict or
+    ``"balanced"``; ``warm_start`` starts from the previous solution.
+    """
+
+    _fitted_attributes = ("coef_", "intercept_", "classes_", "n_features_in_", "n_iter_")
+
+    def __init__(self, C: float = 1.0, *, fit_intercept: bool = True, tol: float = 1e-4,
+                 max_iter: int = 100, class_weight: Any = None, warm_start: bool = False,
+                 n_threads: Optional[int] = None) -> None:
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.n_threads = n_threads
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticRegression":
+        C = _positive_number(self.C, "C")
+        tol = _positive_number(self.tol, "tol", allow_zero=True)
+        max_iter = optional_int(self.max_iter, "max_iter", 1)
+        if not isinstance(self.fit_intercept, (bool, np.bool_)):
+            raise TypeError(f"fit_intercept: expected True or False, got {self.fit_intercept!r}")
+        names = feature_names_of(X)
+        X = check_X(X)
+        y = check_targets(y, X.shape[0])
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError("y: contains NaN or infinity")
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+            raise ValueError("Unknown label type: continuous. y: a classifier needs class labels")
+        previous = (self.coef_, self.intercept_, self.classes_) if self.warm_start and self._is_fitted() else None
+        labels = _unique_labels(y)
+        if len(labels) < 2:
+            raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
+        self.classes_ = labels
+        y_index = self._encode_labels(y)
+        n_classes = len(labels)
+        w = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        class_w = self._class_weights(y_index, n_classes, X.dtype)
+        if class_w is not None:
+            w = class_w if w is None else w * class_w
+        n_outputs = 1 if n_classes == 2 else n_classes
+        initial = None
+        if previous is not None and previous[0].shape == (n_outputs, X.shape[1]) \
+                and np.array_equal(previous[2], labels):
+            parts = [previous[0].ravel()] + ([previous[1]] if self.fit_intercept else [])
+            initial = np.ascontiguousarray(np.concatenate(parts), dtype=np.float64)
+        result = _core.fit_logistic(X, np.ascontiguousarray(y_index, dtype=X.dtype), w, n_outputs,
+                                    bool(self.fit_intercept), C, tol, max_iter,
+                                    check_n_threads(self.n_threads), initial)
+        if not result["converged"]:
+            warnings.warn(f"lbfgs did not converge in {max_iter} iterations ({result['message']}; largest "
+                          f"gradient {result['gradient_max']:.3g} > tol={tol}); increase max_iter or scale the data",
+                          _sklearn_compatible(ConvergenceWarning, "ConvergenceWarning"), stacklevel=2)
+        params = result["params"].astype(X.dtype)
+        d = X.shape[1]
+        self.coef_ = params[:n_outputs * d].reshape(n_outputs, d)
+        self.intercept_ = params[n_outputs * d:] if self.fit_intercept else np.zeros(n_outputs, X.dtype)
+        self.n_iter_ = np.array([result["n_iter"]], dtype=np.int64)
+        self.n_features_in_ = d
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        return self
+
+    def _raw(self, X: Any) -> np.ndarray:
+        self._check_is_fitted()
+        X = check_X(X, dtype=self.coef_.dtype)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                             f"{self.n_features_in_} features as input.")
+        params = np.concatenate([self.coef_.ravel(), self.intercept_]).astype(self.coef_.dtype)
+        return _core.predict_linear(X, params, self.coef_.shape[0], True)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities: sigmoid (binary) or softmax of the raw scores."""
+        return self._predict_proba(X)
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        return np.log(np.clip(self._predict_proba(X), 1e-300, None))
+
+    def _check_fitted_state(self) -> None:
+        k = 1 if len(self.classes_) == 2 else len(self.classes_)
+        if self.coef_.shape != (k, self.n_features_in_) or self.intercept_.shape != (k,):
+            raise ValueError("coef_ / intercept_ do not match the classes and features")
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            raise ValueError("the coefficients are not finite")
