@@ -9,7 +9,7 @@ Python is entered only at epoch ends.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -383,9 +383,7 @@ class _LinearClassifierMixin:
 
     classes_: np.ndarray
     class_weight: Any
-
-    def _raw(self, X: Any) -> np.ndarray:
-        raise NotImplementedError
+    _raw: Callable[[Any], np.ndarray]
 
     def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
         if _is_small_int_range(y) and np.array_equal(self.classes_, np.arange(len(self.classes_))):
