@@ -55,6 +55,13 @@ struct KernelsFor {
   void (*scale)(T* x, T factor, std::size_t n);
   T (*dot)(const T* x, const T* y, std::size_t n);
   bool (*all_finite)(const T* x, std::size_t n);
+  // Linear-model passes over listed rows of a row-major X (n_features columns):
+  //   rows_dot:  out[i] = X[rows[i]] . w
+  //   rows_axpy: out += sum_i g[i] X[rows[i]]
+  void (*rows_dot)(const T* X, const std::size_t* rows, std::size_t n, std::size_t n_features,
+                   const T* w, T* out);
+  void (*rows_axpy)(const T* X, const std::size_t* rows, std::size_t n, std::size_t n_features,
+                    const T* g, T* out);
   // G += D D^T for D of d4 x rows values (d4 a multiple of 4, row-major: feature-major), only the
   // lower triangle of G (d4 x d4, double) in 4 x 4 tiles; D is already in double.
   void (*gram_update)(const double* D, std::size_t d4, std::size_t rows, double* G);
