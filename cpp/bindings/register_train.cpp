@@ -331,10 +331,10 @@ void register_train(py::module_& m) {
   m.def(
       "shuffled_indices",
       [](std::size_t n, std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch) {
+        std::vector<std::size_t> shuffled(n);
+        rng::shuffled_order(shuffled.data(), n, seed, purpose, epoch);
         py::array_t<std::int64_t> order(static_cast<py::ssize_t>(n));
-        std::int64_t* o = order.mutable_data();
-        for (std::size_t i = 0; i < n; ++i) o[i] = static_cast<std::int64_t>(i);
-        rng::shuffle(o, n, seed, purpose, epoch);
+        std::copy(shuffled.begin(), shuffled.end(), order.mutable_data());
         return order;
       },
       py::arg("n"), py::arg("seed"), py::arg("purpose"), py::arg("epoch"),

@@ -18,6 +18,7 @@ executed and no pickle is involved. Pickling an estimator goes through the same 
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import os
 import struct
@@ -45,7 +46,8 @@ def _registry() -> dict[str, type]:
 def dumps(estimator: Any) -> bytes:
     """The estimator in traincore's model format, as bytes."""
     name = type(estimator).__name__
-    if _registry().get(name) is not type(estimator):
+    registered: Any = _registry().get(name)
+    if registered is not type(estimator):
         raise TypeError(f"estimator: {name} is not a traincore estimator")
     values, arrays = estimator._get_fitted_state()
     table, chunks, offset = [], [], 0
@@ -116,7 +118,7 @@ def loads(data: bytes) -> Any:
     if not isinstance(params, dict) or not isinstance(values, dict) or not isinstance(table, list):
         raise _bad("the header lacks params, values or arrays")
     payload = memoryview(body)[start + header_len:]
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     for entry in table:
         arrays.update([_read_array(entry, payload)])
     from .base import _decode
@@ -136,6 +138,8 @@ def _read_array(entry: Any, payload: memoryview) -> tuple[str, np.ndarray]:
         raise _bad("an array entry is not an object")
     name, dtype, shape = entry.get("name"), entry.get("dtype"), entry.get("shape")
     offset, nbytes = entry.get("offset"), entry.get("nbytes")
+    if not isinstance(offset, int) or not isinstance(nbytes, int):
+        raise _bad(f"array {name!r} has an invalid offset or size")
     if not isinstance(name, str) or dtype not in _DTYPES:
         raise _bad(f"array {name!r} has an unsupported dtype {dtype!r}")
     if not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
@@ -143,7 +147,7 @@ def _read_array(entry: Any, payload: memoryview) -> tuple[str, np.ndarray]:
     if not all(isinstance(v, int) and v >= 0 for v in (offset, nbytes)):
         raise _bad(f"array {name!r} has an invalid offset or size")
     itemsize = np.dtype(dtype).itemsize
-    if nbytes != int(np.prod(shape, dtype=np.int64)) * itemsize or offset % _ALIGN:
+    if nbytes != math.prod(shape) * itemsize or offset % _ALIGN:
         raise _bad(f"array {name!r}: its size does not match its shape")
     if offset + nbytes > len(payload):
         raise _bad(f"array {name!r} lies outside the file")

@@ -9,7 +9,7 @@ Python is entered only at epoch ends.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, ClassVar, Optional, Sequence
 
 import numpy as np
 
@@ -44,7 +44,16 @@ def _positive_number(value: Any, name: str, allow_zero: bool = False) -> float:
 class _SGDBase(TraincoreEstimator):
     """What SGDRegressor and SGDClassifier share: parameters, the loop call, persistence."""
 
-    _fitted_attributes = ("coef_", "intercept_", "n_features_in_", "n_iter_", "t_",
+    _seed: int
+    _loss_name: str
+    _params: np.ndarray
+    _state: np.ndarray
+    _step_counts: np.ndarray
+    _epochs_run: int
+    classes_: np.ndarray
+    history_: dict[str, list[Any]]
+    n_features_in_: int
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("coef_", "intercept_", "n_features_in_", "n_iter_", "t_",
                           "history_", "_params", "_state", "_step_counts", "_epochs_run",
                           "_seed", "_loss_name")
 
@@ -174,7 +183,7 @@ class _SGDBase(TraincoreEstimator):
                         self.history_[key].append(logs[key])
                 return callbacks.on_epoch_end(self, logs)
 
-            val_args = (None, None, None)
+            val_args: tuple[Any, Any, Any] = (None, None, None)
             if validation is not None:
                 val_args = (validation[0], validation[1][head], validation[2])
             result = _core.train_linear(
@@ -584,6 +593,12 @@ class SGDClassifier(_LinearClassifierMixin, _SGDBase):
 class _ClosedFormBase(TraincoreEstimator):
     """Least squares with an optional ridge penalty, solved in closed form by the core."""
 
+    fit_intercept: bool
+    n_threads: Optional[int]
+    coef_: np.ndarray
+    intercept_: float
+    n_features_in_: int
+
     _fitted_attributes = ("coef_", "intercept_", "rank_", "n_features_in_")
 
     def _fit_closed_form(self, X: Any, y: Any, sample_weight: Any, alpha: float) -> "_ClosedFormBase":
@@ -668,6 +683,9 @@ class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
     """
 
     _fitted_attributes = ("coef_", "intercept_", "classes_", "n_features_in_", "n_iter_")
+    coef_: np.ndarray
+    intercept_: np.ndarray
+    n_features_in_: int
 
     def __init__(self, C: float = 1.0, *, fit_intercept: bool = True, tol: float = 1e-4,
                  max_iter: int = 100, class_weight: Any = None, warm_start: bool = False,
@@ -683,7 +701,7 @@ class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticRegression":
         C = _positive_number(self.C, "C")
         tol = _positive_number(self.tol, "tol", allow_zero=True)
-        max_iter = optional_int(self.max_iter, "max_iter", 1)
+        max_iter = int(optional_int(self.max_iter, "max_iter", 1) or 0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept: expected True or False, got {self.fit_intercept!r}")
         names = feature_names_of(X)

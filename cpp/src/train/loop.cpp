@@ -145,9 +145,10 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
   for (long long epoch = config.first_epoch + 1; epoch <= config.max_epochs; ++epoch) {
     const Clock::time_point epoch_start = Clock::now();
     const double lr = config.schedule.learning_rate(base_lr, epoch - 1);
-    std::iota(order.begin(), order.end(), std::size_t(0));
     if (config.shuffle) {
-      rng::shuffle(order.data(), n, config.seed, rng::kShuffle, static_cast<std::uint32_t>(epoch - 1));
+      rng::shuffled_order(order.data(), n, config.seed, rng::kShuffle, static_cast<std::uint32_t>(epoch - 1));
+    } else {
+      std::iota(order.begin(), order.end(), std::size_t(0));
     }
     double loss_sum = 0.0, weight_sum = 0.0;
     for (std::size_t start = 0; start < n && !interrupted; start += B) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <utility>
 
 namespace traincore {
@@ -16,7 +17,7 @@ struct Counter {
 };
 
 // Ten rounds of the Philox S-box and key schedule.
-inline Counter philox4x32(Counter c, std::uint64_t key) {
+__attribute__((always_inline)) inline Counter philox4x32(Counter c, std::uint64_t key) {
   constexpr std::uint64_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
   constexpr std::uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
   std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
@@ -32,7 +33,7 @@ inline Counter philox4x32(Counter c, std::uint64_t key) {
 }
 
 // 64 random bits for draw `index` of stream (purpose, epoch) under `seed`.
-inline std::uint64_t random_bits(std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch,
+__attribute__((always_inline)) inline std::uint64_t random_bits(std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch,
                                  std::uint64_t index) {
   const Counter out = philox4x32(
       Counter{{static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), epoch,
@@ -58,15 +59,27 @@ enum Purpose : std::uint32_t {
 };
 
 // Fisher-Yates shuffle of `order[0..n)`: for i = n-1 down to 1, swap order[i] with order[j],
-// j uniform in [0, i], drawn as draw i of stream (purpose, epoch).
-template <class Index>
-void shuffle(Index* order, std::size_t n, std::uint64_t seed, std::uint32_t purpose,
-             std::uint32_t epoch) {
-  for (std::size_t i = n; i-- > 1;) {
-    const std::size_t j = bounded(random_bits(seed, purpose, epoch, i), i + 1);
-    std::swap(order[i], order[j]);
+// j uniform in [0, i], drawn as draw i of stream (purpose, epoch). `draws(first, out, count)`
+// must write random_bits(seed, purpose, epoch, first + k) to out[k]; it is called on blocks, so
+// a vectorised or parallel generator can fill them (the result is the same).
+template <class Index, class Draws>
+void shuffle(Index* order, std::size_t n, Draws&& draws) {
+  constexpr std::size_t kBlock = 4096;
+  std::uint64_t bits[kBlock];
+  for (std::size_t end = n; end > 1;) {
+    const std::size_t begin = end > kBlock ? end - kBlock : 0;
+    draws(begin, bits, end - begin);
+    for (std::size_t i = end; i-- > std::max<std::size_t>(begin, 1);) {
+      std::swap(order[i], order[bounded(bits[i - begin], i + 1)]);
+    }
+    end = begin;
   }
 }
+
+// The identity permutation of [0, n) shuffled as above, with the draws from the dispatched
+// (vectorised) Philox kernel.
+void shuffled_order(std::size_t* order, std::size_t n, std::uint64_t seed, std::uint32_t purpose,
+                    std::uint32_t epoch);
 
 }  // namespace rng
 }  // namespace traincore

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "traincore/loss/loss_spec.hpp"
 #include "traincore/optim/all_optimizers.hpp"
@@ -74,6 +75,9 @@ struct KernelsFor {
 
 struct KernelTable {
   const char* isa;
+  // out[i] = rng::random_bits(seed, purpose, epoch, first + i): Philox over many counters at once.
+  void (*random_bits)(std::uint64_t seed, std::uint32_t purpose, std::uint32_t epoch,
+                      std::uint64_t first, std::uint64_t* out, std::size_t n);
   KernelsFor<float> f32;
   KernelsFor<double> f64;
 
