@@ -136,6 +136,7 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
   const auto scale = kernels().get<T>().scale;
   const double base_lr = optimizer.base_lr();
 
+  const int threads = resolve_threads(config.n_threads);
   LoopResult result;
   result.best_loss = std::numeric_limits<double>::infinity();
   long long no_improvement = 0;
@@ -151,34 +152,31 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       std::iota(order.begin(), order.end(), std::size_t(0));
     }
     double loss_sum = 0.0, weight_sum = 0.0;
-    for (std::size_t start = 0; start < n && !interrupted; start += B) {
-      const std::size_t m = std::min(B, n - start);
-      const std::size_t* rows = order.data() + start;
-      // The batch in fixed parts of kRowsPerPart rows, in parallel: forward, loss gradient and
-      // backward per part into its own gradient buffer; the parts are then added in order, so
-      // the step is the same for any thread count.
-      for_each_chunk(m, kRowsPerPart, config.n_threads,
-                     [&](std::size_t part, std::size_t begin, std::size_t end) {
-        const std::size_t rows_in_part = end - begin;
-        T* part_raw = raw.data() + begin * K;
-        T* part_grad_raw = grad_raw.data() + begin * K;
-        model.forward(train.X, rows + begin, rows_in_part, params, part_raw);
-        for (std::size_t i = begin; i < end; ++i) {
-          batch_y[i] = train.y[rows[i]];
-          if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
-        }
-        loss::LossArrays<T> arrays;
-        arrays.y = batch_y.data() + begin;
-        arrays.raw = part_raw;
-        arrays.weight = train.weight != nullptr ? batch_w.data() + begin : nullptr;
-        arrays.gradient = part_grad_raw;
-        arrays.n_rows = rows_in_part;
-        arrays.n_classes = K;
-        part_sums[part] = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
-        model.backward(train.X, rows + begin, rows_in_part, params, part_grad_raw,
-                       part_grads.data() + part * P);
-      });
-      const std::size_t parts = chunk_count(m, kRowsPerPart);
+    // Forward, loss gradient and backward of rows [begin, end) of the batch at `rows`, into
+    // part `part`'s own gradient buffer.
+    auto process_part = [&](const std::size_t* rows, std::size_t part, std::size_t begin,
+                            std::size_t end) {
+      const std::size_t rows_in_part = end - begin;
+      T* part_raw = raw.data() + begin * K;
+      T* part_grad_raw = grad_raw.data() + begin * K;
+      model.forward(train.X, rows + begin, rows_in_part, params, part_raw);
+      for (std::size_t i = begin; i < end; ++i) {
+        batch_y[i] = train.y[rows[i]];
+        if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
+      }
+      loss::LossArrays<T> arrays;
+      arrays.y = batch_y.data() + begin;
+      arrays.raw = part_raw;
+      arrays.weight = train.weight != nullptr ? batch_w.data() + begin : nullptr;
+      arrays.gradient = part_grad_raw;
+      arrays.n_rows = rows_in_part;
+      arrays.n_classes = K;
+      part_sums[part] = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
+      model.backward(train.X, rows + begin, rows_in_part, params, part_grad_raw,
+                     part_grads.data() + part * P);
+    };
+    // Adds the parts' gradients in order (the same sum for any thread count) and steps.
+    auto apply_batch = [&](std::size_t parts) {
       double batch_loss = 0.0, batch_weight = 0.0;
       std::copy(part_grads.begin(), part_grads.begin() + P, grad_params.begin());
       for (std::size_t part = 0; part < parts; ++part) {
@@ -201,7 +199,41 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
         last_poll = Clock::now();
         interrupted = hooks.interrupted();
       }
+    };
+    // One parallel region per epoch: the threads split each batch's parts, then the calling
+    // thread (the one that may enter Python) applies the step while the others wait.
+    std::exception_ptr error;
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+      for (std::size_t start = 0; start < n; start += B) {
+        const std::size_t* rows = order.data() + start;
+        const std::size_t m = std::min(B, n - start);
+        const std::ptrdiff_t parts = static_cast<std::ptrdiff_t>(chunk_count(m, kRowsPerPart));
+#pragma omp for schedule(static)
+        for (std::ptrdiff_t part = 0; part < parts; ++part) {
+          const std::size_t begin = std::size_t(part) * kRowsPerPart;
+          try {
+            process_part(rows, std::size_t(part), begin, std::min(m, begin + kRowsPerPart));
+          } catch (...) {
+#pragma omp critical(traincore_training_error)
+            if (!error) error = std::current_exception();
+          }
+        }
+#pragma omp master
+        {
+          if (!error) {
+            try {
+              apply_batch(std::size_t(parts));
+            } catch (...) {
+              error = std::current_exception();
+            }
+          }
+        }
+#pragma omp barrier
+        if (error || interrupted) break;
+      }
     }
+    if (error) std::rethrow_exception(error);
     if (interrupted) {
       result.reason = StopReason::interrupted;
       break;
