@@ -13,7 +13,7 @@ import pytest
 
 import traincore
 from traincore import io
-from traincore.linear_model import SGDClassifier, SGDRegressor
+from traincore.linear_model import LinearRegression, LogisticRegression, Ridge, SGDClassifier, SGDRegressor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -27,6 +27,9 @@ def fitted_models(rng):
         SGDClassifier(random_state=0, max_epochs=3).fit(X.astype(np.float32), y_cls),
         SGDClassifier(random_state=0, max_epochs=3, loss="hinge", class_weight={"low": 2.0}).fit(X, y_cls),
         SGDClassifier(random_state=0, max_epochs=3).fit(X, (y_cls == "low").astype(int) * 5),
+        LinearRegression().fit(X, y_reg),
+        Ridge(alpha=2.0).fit(X.astype(np.float32), y_reg),
+        LogisticRegression(C=0.5).fit(X, y_cls),
     ]
 
 
@@ -41,6 +44,12 @@ def test_save_load_and_pickle_predict_bit_identically(tmp_path, rng):
             np.testing.assert_array_equal(loaded.coef_, model.coef_)
             if hasattr(model, "classes_"):
                 np.testing.assert_array_equal(loaded.classes_, model.classes_)
+
+
+def test_every_estimator_is_covered():
+    from traincore.base import ESTIMATOR_REGISTRY
+    _, models = fitted_models(np.random.default_rng(0))
+    assert {type(m).__name__ for m in models} == set(ESTIMATOR_REGISTRY)
 
 
 def test_loaded_model_resumes_training_like_the_original(rng):
