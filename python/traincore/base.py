@@ -96,6 +96,12 @@ class TraincoreEstimator:
         return sorted(p.name for p in signature.parameters.values()
                       if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
 
+    def _store_params(self, values: dict[str, Any]) -> None:
+        """``__init__``'s one job: keep every argument, unchanged, under its own name
+        (call as ``self._store_params(locals())``)."""
+        for name in self._get_param_names():
+            setattr(self, name, values[name])
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._get_param_names()}
 

@@ -44,6 +44,30 @@ def _positive_number(value: Any, name: str, allow_zero: bool = False) -> float:
 class _SGDBase(TraincoreEstimator):
     """What SGDRegressor and SGDClassifier share: parameters, the loop call, persistence."""
 
+    loss: str
+    loss_params: Optional[dict]
+    penalty: Optional[str]
+    alpha: float
+    l1_ratio: float
+    fit_intercept: bool
+    optimizer: str
+    learning_rate: float
+    optimizer_params: Optional[dict]
+    schedule: str
+    schedule_params: Optional[dict]
+    max_grad_norm: Optional[float]
+    batch_size: int
+    max_epochs: int
+    tol: Optional[float]
+    n_iter_no_change: int
+    early_stopping: bool
+    validation_fraction: float
+    shuffle: bool
+    random_state: Any
+    warm_start: bool
+    callbacks: Optional[Sequence[Any]]
+    n_threads: Optional[int]
+
     _seed: int
     _loss_name: str
     _params: np.ndarray
@@ -56,40 +80,6 @@ class _SGDBase(TraincoreEstimator):
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("coef_", "intercept_", "n_features_in_", "n_iter_", "t_",
                           "history_", "_params", "_state", "_step_counts", "_epochs_run",
                           "_seed", "_loss_name")
-
-    def __init__(self, *, loss: str, loss_params: Optional[dict] = None, penalty: Optional[str] = "l2",
-                 alpha: float = 1e-4, l1_ratio: float = 0.15, fit_intercept: bool = True,
-                 optimizer: str = "adam", learning_rate: float = 0.01,
-                 optimizer_params: Optional[dict] = None, schedule: str = "constant",
-                 schedule_params: Optional[dict] = None, max_grad_norm: Optional[float] = None,
-                 batch_size: int = 32, max_epochs: int = 100, tol: Optional[float] = 1e-3,
-                 n_iter_no_change: int = 5, early_stopping: bool = False,
-                 validation_fraction: float = 0.1, shuffle: bool = True,
-                 random_state: Any = None, warm_start: bool = False,
-                 callbacks: Optional[Sequence[Any]] = None, n_threads: Optional[int] = None) -> None:
-        self.loss = loss
-        self.loss_params = loss_params
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.optimizer_params = optimizer_params
-        self.schedule = schedule
-        self.schedule_params = schedule_params
-        self.max_grad_norm = max_grad_norm
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.warm_start = warm_start
-        self.callbacks = callbacks
-        self.n_threads = n_threads
 
     # -- hooks for subclasses -------------------------------------------------------------------
     def _core_loss_name(self, n_classes: int) -> str:
@@ -298,15 +288,7 @@ class SGDRegressor(_SGDBase):
                  validation_fraction: float = 0.1, shuffle: bool = True, random_state: Any = None,
                  warm_start: bool = False, callbacks: Optional[Sequence[Any]] = None,
                  n_threads: Optional[int] = None) -> None:
-        super().__init__(loss=loss, loss_params=loss_params, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio, fit_intercept=fit_intercept, optimizer=optimizer,
-                         learning_rate=learning_rate, optimizer_params=optimizer_params,
-                         schedule=schedule, schedule_params=schedule_params,
-                         max_grad_norm=max_grad_norm, batch_size=batch_size, max_epochs=max_epochs,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, shuffle=shuffle,
-                         random_state=random_state, warm_start=warm_start, callbacks=callbacks,
-                         n_threads=n_threads)
+        self._store_params(locals())
 
     def _core_loss_name(self, n_classes: int = 0) -> str:
         if self.loss not in _REGRESSION_LOSSES:
@@ -480,16 +462,7 @@ class SGDClassifier(_LinearClassifierMixin, _SGDBase):
                  validation_fraction: float = 0.1, shuffle: bool = True, random_state: Any = None,
                  warm_start: bool = False, class_weight: Any = None,
                  callbacks: Optional[Sequence[Any]] = None, n_threads: Optional[int] = None) -> None:
-        super().__init__(loss=loss, loss_params=loss_params, penalty=penalty, alpha=alpha,
-                         l1_ratio=l1_ratio, fit_intercept=fit_intercept, optimizer=optimizer,
-                         learning_rate=learning_rate, optimizer_params=optimizer_params,
-                         schedule=schedule, schedule_params=schedule_params,
-                         max_grad_norm=max_grad_norm, batch_size=batch_size, max_epochs=max_epochs,
-                         tol=tol, n_iter_no_change=n_iter_no_change, early_stopping=early_stopping,
-                         validation_fraction=validation_fraction, shuffle=shuffle,
-                         random_state=random_state, warm_start=warm_start, callbacks=callbacks,
-                         n_threads=n_threads)
-        self.class_weight = class_weight
+        self._store_params(locals())
 
     def _core_loss_name(self, n_classes: int) -> str:
         if self.loss not in _CLASSIFICATION_LOSSES:
@@ -645,8 +618,7 @@ class LinearRegression(_ClosedFormBase):
     ``numpy.linalg.lstsq`` when X is rank-deficient. ``rank_`` is the rank found."""
 
     def __init__(self, *, fit_intercept: bool = True, n_threads: Optional[int] = None) -> None:
-        self.fit_intercept = fit_intercept
-        self.n_threads = n_threads
+        self._store_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LinearRegression":
         return self._fit_closed_form(X, y, sample_weight, 0.0)  # type: ignore[return-value]
@@ -656,11 +628,11 @@ class Ridge(_ClosedFormBase):
     """Least squares with an L2 penalty ``alpha ||coef||^2`` (the intercept is not penalised),
     in closed form: ``(Xc^T Xc + alpha I) coef = Xc^T yc`` by Cholesky."""
 
+    alpha: float
+
     def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
                  n_threads: Optional[int] = None) -> None:
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.n_threads = n_threads
+        self._store_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Ridge":
         alpha = _positive_number(self.alpha, "alpha", allow_zero=True)
@@ -683,6 +655,12 @@ class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
     """
 
     _fitted_attributes = ("coef_", "intercept_", "classes_", "n_features_in_", "n_iter_")
+    C: float
+    fit_intercept: bool
+    tol: float
+    max_iter: int
+    warm_start: bool
+    n_threads: Optional[int]
     coef_: np.ndarray
     intercept_: np.ndarray
     n_features_in_: int
@@ -690,13 +668,7 @@ class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
     def __init__(self, C: float = 1.0, *, fit_intercept: bool = True, tol: float = 1e-4,
                  max_iter: int = 100, class_weight: Any = None, warm_start: bool = False,
                  n_threads: Optional[int] = None) -> None:
-        self.C = C
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-        self.class_weight = class_weight
-        self.warm_start = warm_start
-        self.n_threads = n_threads
+        self._store_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticRegression":
         C = _positive_number(self.C, "C")
