@@ -17,7 +17,6 @@ import numpy as np
 MASK32 = 0xFFFFFFFF
 PURPOSE_SHUFFLE = 1
 PURPOSE_VALIDATION_SPLIT = 2
-PURPOSE_INITIALISATION = 3
 
 
 def philox4x32(counter: tuple[int, int, int, int], key: int) -> tuple[int, int, int, int]:

@@ -48,14 +48,10 @@ inline std::uint64_t bounded(std::uint64_t bits, std::uint64_t bound) {
   return static_cast<std::uint64_t>((static_cast<unsigned __int128>(bits) * bound) >> 64);
 }
 
-// A uniform double in [0, 1) from the top 53 bits.
-inline double unit_interval(std::uint64_t bits) { return double(bits >> 11) * 0x1.0p-53; }
-
 // What a stream of draws is for; part of the counter, so different uses never share draws.
 enum Purpose : std::uint32_t {
   kShuffle = 1,
-  kValidationSplit = 2,
-  kInitialisation = 3,
+  kValidationSplit = 2,  // drawn from Python through shuffled_indices
 };
 
 // Fisher-Yates shuffle of `order[0..n)`: for i = n-1 down to 1, swap order[i] with order[j],
