@@ -29,6 +29,8 @@ void install_fork_guard() {
   (void)installed;
 }
 
+int omp_thread_index() { return omp_get_thread_num(); }
+
 int resolve_threads(int requested) {
   if (g_in_forked_child.load(std::memory_order_relaxed)) return 1;
   // More threads than 4 per processor cannot speed up a kernel, and an absurd request (say a

@@ -63,6 +63,12 @@ struct KernelsFor {
                    const T* w, T* out);
   void (*rows_axpy)(const T* X, const std::size_t* rows, std::size_t n, std::size_t n_features,
                     const T* g, T* out);
+  // GEMM micro-kernel: one gemm_mr x gemm_nr tile of C (its top-left m x n part) from packed
+  // panels; see kernels/gemm.hpp for the packing and blocking around it.
+  std::size_t gemm_mr;
+  std::size_t gemm_nr;
+  void (*gemm_micro)(std::size_t kc, const T* a_panel, const T* b_panel, T* c, std::size_t ldc,
+                     T alpha, T beta, std::size_t m, std::size_t n);
   // G += D D^T for D of d4 x rows values (d4 a multiple of 4, row-major: feature-major), only the
   // lower triangle of G (d4 x d4, double) in 4 x 4 tiles; D is already in double.
   void (*gram_update)(const double* D, std::size_t d4, std::size_t rows, double* G);

@@ -1,0 +1,65 @@
+"""Matrix multiply throughput: traincore's GEMM against numpy's matmul (OpenBLAS), in one run.
+
+    python bench/gemm.py [--repeats R]
+
+Shapes: the MLP's (784-256-128 layers at batch 128: the forward products, and the backward
+ones dW = X^T G and dX = G W^T) and 2048^3; float32 and float64; 1 and 2 threads (numpy limited
+with threadpoolctl). Reports GFLOP/s (2 M N K flops per product, median of repeats) and the
+ratio traincore / numpy.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import median_seconds, write_results  # noqa: E402
+
+from traincore import _core  # noqa: E402
+
+# (label, M, N, K, trans_a, trans_b): C (M x N) = op(A) (M x K) op(B) (K x N)
+SHAPES = [
+    ("forward 128x784 . 784x256", 128, 256, 784, False, False),
+    ("forward 128x256 . 256x128", 128, 128, 256, False, False),
+    ("dW 784x128 . 128x256 (A^T)", 784, 256, 128, True, False),
+    ("dX 128x256 . 256x784 (B^T)", 128, 784, 256, False, True),
+    ("square 2048^3", 2048, 2048, 2048, False, False),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    from threadpoolctl import threadpool_limits
+    rng = np.random.default_rng(0)
+    rows: list[list[Any]] = []
+    raw: dict[str, Any] = {}
+    for dtype in (np.float32, np.float64):
+        for label, M, N, K, ta, tb in SHAPES:
+            A = rng.random((K, M) if ta else (M, K)).astype(dtype)
+            B = rng.random((N, K) if tb else (K, N)).astype(dtype)
+            repeats = max(3, args.repeats // 10) if M * N * K > 1e9 else args.repeats
+            for threads in (1, 2):
+                ours = median_seconds(lambda: _core.gemm(A, B, ta, tb, n_threads=threads), repeats)
+                op_a, op_b = (A.T if ta else A), (B.T if tb else B)
+                with threadpool_limits(threads):
+                    theirs = median_seconds(lambda: op_a @ op_b, repeats)
+                flops = 2.0 * M * N * K
+                name = f"{np.dtype(dtype).name} {label} {threads}t"
+                raw[name] = {"traincore_s": ours, "numpy_s": theirs}
+                rows.append([np.dtype(dtype).name, label, threads, f"{flops / ours / 1e9:.1f}",
+                             f"{flops / theirs / 1e9:.1f}", f"{theirs / ours:.2f}"])
+                print(rows[-1], flush=True)
+    write_results("gemm", "GEMM throughput", f"python bench/gemm.py --repeats {args.repeats}",
+                  ["dtype", "shape", "threads", "traincore GFLOP/s", "numpy GFLOP/s", "traincore / numpy speed"],
+                  rows, ["median of repeats after 2 warm-up calls; numpy's OpenBLAS limited to the same thread count"],
+                  raw)
+
+
+if __name__ == "__main__":
+    main()
