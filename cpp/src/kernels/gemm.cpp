@@ -34,20 +34,20 @@ void pack_a(const T* A, std::size_t lda, bool trans, std::size_t i0, std::size_t
   }
 }
 
-// Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B) as NR-column panels, each kc x NR.
+// Panel `panel` of rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B): kc x NR values.
 template <class T>
-void pack_b(const T* B, std::size_t ldb, bool trans, std::size_t p0, std::size_t kc, std::size_t j0,
-            std::size_t nc, std::size_t nr, T* out, int n_threads) {
-  const std::size_t panels = (nc + nr - 1) / nr;
-  for_each_chunk(panels, 1, n_threads, [&](std::size_t panel, std::size_t, std::size_t) {
-    const std::size_t j_first = panel * nr, cols = std::min(nr, nc - j_first);
-    T* dst = out + j_first * kc;
-    for (std::size_t p = 0; p < kc; ++p) {
-      for (std::size_t j = 0; j < cols; ++j) dst[p * nr + j] = element(B, ldb, trans, p0 + p, j0 + j_first + j);
-      for (std::size_t j = cols; j < nr; ++j) dst[p * nr + j] = T(0);
-    }
-  });
+void pack_b_panel(const T* B, std::size_t ldb, bool trans, std::size_t p0, std::size_t kc,
+                  std::size_t j0, std::size_t nc, std::size_t nr, std::size_t panel, T* out) {
+  const std::size_t j_first = panel * nr, cols = std::min(nr, nc - j_first);
+  T* dst = out + j_first * kc;
+  for (std::size_t p = 0; p < kc; ++p) {
+    for (std::size_t j = 0; j < cols; ++j) dst[p * nr + j] = element(B, ldb, trans, p0 + p, j0 + j_first + j);
+    for (std::size_t j = cols; j < nr; ++j) dst[p * nr + j] = T(0);
+  }
 }
+
+// Below this many multiply-adds a GEMM runs on the calling thread alone.
+constexpr double kParallelWork = 1 << 18;
 
 }  // namespace
 
@@ -71,22 +71,32 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   }
   std::vector<T> packed_b(std::min(kNc, (N + nr - 1) / nr * nr) * kKc);
   const std::size_t m_blocks = (M + mc - 1) / mc;
+  const bool parallel = threads > 1 && double(M) * double(N) * double(K) > kParallelWork;
   std::vector<std::vector<T>> packed_a(std::size_t(std::max(threads, 1)), std::vector<T>(mc * kKc));
-  for (std::size_t j0 = 0; j0 < N; j0 += kNc) {
-    const std::size_t nc = std::min(kNc, N - j0);
-    for (std::size_t p0 = 0; p0 < K; p0 += kKc) {
-      const std::size_t kc = std::min(kKc, K - p0);
-      const T beta_block = p0 == 0 ? beta : T(1);
-      pack_b(B, ldb, trans_b, p0, kc, j0, nc, nr, packed_b.data(), n_threads);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && m_blocks > 1)
-      for (std::ptrdiff_t block = 0; block < std::ptrdiff_t(m_blocks); ++block) {
-        const std::size_t i0 = std::size_t(block) * mc, rows = std::min(mc, M - i0);
-        T* a_block = packed_a[std::size_t(omp_thread_index())].data();
-        pack_a(A, lda, trans_a, i0, rows, p0, kc, mr, a_block);
-        for (std::size_t j = 0; j < nc; j += nr) {
-          for (std::size_t i = 0; i < rows; i += mr) {
-            k.gemm_micro(kc, a_block + i * kc, packed_b.data() + j * kc, C + (i0 + i) * ldc + j0 + j,
-                         ldc, alpha, beta_block, std::min(mr, rows - i), std::min(nr, nc - j));
+  // One parallel region for the whole product: the threads pack each B block together, then
+  // split its row blocks; the implicit barriers of the two loops order the phases.
+#pragma omp parallel num_threads(threads) if (parallel)
+  {
+    T* a_block = packed_a[std::size_t(omp_thread_index())].data();
+    for (std::size_t j0 = 0; j0 < N; j0 += kNc) {
+      const std::size_t nc = std::min(kNc, N - j0);
+      const std::ptrdiff_t b_panels = std::ptrdiff_t((nc + nr - 1) / nr);
+      for (std::size_t p0 = 0; p0 < K; p0 += kKc) {
+        const std::size_t kc = std::min(kKc, K - p0);
+        const T beta_block = p0 == 0 ? beta : T(1);
+#pragma omp for schedule(static)
+        for (std::ptrdiff_t panel = 0; panel < b_panels; ++panel) {
+          pack_b_panel(B, ldb, trans_b, p0, kc, j0, nc, nr, std::size_t(panel), packed_b.data());
+        }
+#pragma omp for schedule(static)
+        for (std::ptrdiff_t block = 0; block < std::ptrdiff_t(m_blocks); ++block) {
+          const std::size_t i0 = std::size_t(block) * mc, rows = std::min(mc, M - i0);
+          pack_a(A, lda, trans_a, i0, rows, p0, kc, mr, a_block);
+          for (std::size_t j = 0; j < nc; j += nr) {
+            for (std::size_t i = 0; i < rows; i += mr) {
+              k.gemm_micro(kc, a_block + i * kc, packed_b.data() + j * kc, C + (i0 + i) * ldc + j0 + j,
+                           ldc, alpha, beta_block, std::min(mr, rows - i), std::min(nr, nc - j));
+            }
           }
         }
       }
