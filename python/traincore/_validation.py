@@ -13,6 +13,9 @@ from typing import Optional
 
 import numpy as np
 
+from . import _core
+from .base import warn_column_vector
+
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -165,7 +168,6 @@ def check_X(X: object, name: str = "X", dtype: Optional[np.dtype] = None) -> np.
 
 def all_finite(array: np.ndarray) -> bool:
     """No NaN or infinity in a C-contiguous float array (one parallel pass, no temporary)."""
-    from . import _core
     return bool(_core.all_finite(array.reshape(-1), 0))
 
 
@@ -175,7 +177,6 @@ def check_targets(y: object, n_samples: int, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name}: this estimator requires y to be passed, but the target y is None")
     array = np.asarray(y)
     if array.ndim == 2 and array.shape[1] == 1:
-        from .base import warn_column_vector
         warn_column_vector(name)
         array = array.ravel()
     if array.ndim != 1:

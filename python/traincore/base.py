@@ -52,9 +52,7 @@ def _encode(value: Any) -> Any:
     """A JSON-ready form of a parameter value (tuples as lists, dicts with non-str keys tagged)."""
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, list):
+    if isinstance(value, (tuple, list)):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):

@@ -71,8 +71,6 @@ const char* isa_name(Isa isa) {
   return "generic";
 }
 
-bool isa_supported(Isa isa) { return cpu_has(isa); }
-
 std::vector<Isa> supported_isas() {
   std::vector<Isa> out;
   for (Isa isa : kAllIsas) {

@@ -12,7 +12,6 @@ namespace traincore {
 enum class Isa { generic, avx2, avx512 };
 
 const char* isa_name(Isa isa);
-bool isa_supported(Isa isa);          // by this CPU and OS
 std::vector<Isa> supported_isas();    // lowest first
 
 // Picks the table from the CPU's features and TRAINCORE_CPU. Returns a warning to show the user

@@ -61,7 +61,9 @@ void for_each_chunk(std::size_t n, std::size_t chunk, int n_threads, Body&& body
 template <class Result, class Map, class Combine>
 Result reduce_chunks(std::size_t n, std::size_t chunk, int n_threads, Result init, Map&& map,
                      Combine&& combine) {
-  std::vector<Result> partial(chunk_count(n, chunk));
+  const std::size_t chunks = chunk_count(n, chunk);
+  if (chunks <= 1) return chunks == 0 ? init : combine(init, map(std::size_t(0), n));  // no buffer
+  std::vector<Result> partial(chunks);
   for_each_chunk(n, chunk, n_threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
     partial[c] = map(begin, end);
   });

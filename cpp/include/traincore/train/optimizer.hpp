@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <variant>
+#include <vector>
 
 #include "traincore/optim/all_optimizers.hpp"
 #include "traincore/optim/step.hpp"
@@ -30,16 +31,18 @@ struct OptimizerRun {
 
   // One step over `n` parameters at learning rate `lr`.
   void step(T* params, const T* grads, std::size_t n, double lr) {
-    optim::ParamSegment<T> segment;
+    optim::ParamSegment<T>& segment = segments_.front();
     segment.param = params;
     segment.grad = grads;
     for (int k = 0; k < optim::kMaxStateBuffers; ++k) segment.state[k] = state[k];
     segment.size = n;
-    const std::vector<optim::ParamSegment<T>> segments{segment};
     const optim::StepOptions options{step_count + 1, lr, max_grad_norm, n_threads};
-    std::visit([&](const auto& c) { optim::step<T>(c, segments, options); }, config);
+    std::visit([&](const auto& c) { optim::step<T>(c, segments_, options); }, config);
     ++step_count;
   }
+
+ private:
+  std::vector<optim::ParamSegment<T>> segments_ = std::vector<optim::ParamSegment<T>>(1);  // reused
 };
 
 }  // namespace train
