@@ -12,6 +12,7 @@ namespace bindings {
 void register_config(py::module_& m);
 void register_losses(py::module_& m);
 void register_math(py::module_& m);
+void register_nn(py::module_& m);
 void register_optim(py::module_& m);
 void register_train(py::module_& m);
 }  // namespace bindings
@@ -24,6 +25,7 @@ PYBIND11_MODULE(_core, m) {
   traincore::bindings::register_config(m);
   traincore::bindings::register_losses(m);
   traincore::bindings::register_math(m);
+  traincore::bindings::register_nn(m);
   traincore::bindings::register_optim(m);
   traincore::bindings::register_train(m);
 }

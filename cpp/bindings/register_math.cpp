@@ -19,8 +19,15 @@ void register_math(py::module_& m) {
         dispatch_float_dtype(x, "x", [&](auto tag) {
           using T = decltype(tag);
           const auto& k = kernels().get<T>();
-          auto fn = function == "exp" ? k.exp : function == "log" ? k.log : function == "log1p" ? k.log1p : nullptr;
-          require(fn != nullptr, "function: unknown function '", function, "' (exp, log, log1p)");
+          auto fn = function == "exp"     ? k.exp
+                    : function == "log"   ? k.log
+                    : function == "log1p" ? k.log1p
+                    : function == "expm1" ? k.expm1
+                    : function == "tanh"  ? k.tanh
+                    : function == "sigmoid" ? k.sigmoid
+                                            : nullptr;
+          require(fn != nullptr, "function: unknown function '", function,
+                  "' (exp, log, log1p, expm1, tanh, sigmoid)");
           const T* in = input<T>(x, "x");
           T* result = output<T>(out, "out");
           py::gil_scoped_release release;
@@ -29,7 +36,7 @@ void register_math(py::module_& m) {
         });
       },
       py::arg("function"), py::arg("x"), py::arg("out"),
-      "out = function(x) elementwise, with the vectorised exp / log / log1p of the active ISA.");
+      "out = function(x) elementwise, with the vectorised exp / log / log1p / expm1 / tanh / sigmoid of the active ISA.");
   m.def(
       "gemm",
       [](const py::array& A, const py::array& B, bool trans_a, bool trans_b, double alpha, double beta,

@@ -1,7 +1,5 @@
 // Training: the loop configuration, and the training of a linear model through the generic loop
 // with the GIL released; Python is called back at epoch ends and polled for Ctrl-C.
-#include <Python.h>
-#include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -9,6 +7,7 @@
 #include <cmath>
 
 #include "arrays.hpp"
+#include "training.hpp"
 #include "traincore/core/errors.hpp"
 #include "traincore/core/rng.hpp"
 #include "traincore/linear/least_squares.hpp"
@@ -21,114 +20,15 @@ namespace bindings {
 
 namespace {
 
-const char* reason_name(train::StopReason reason) {
-  switch (reason) {
-    case train::StopReason::max_epochs: return "max_epochs";
-    case train::StopReason::no_improvement: return "no_improvement";
-    case train::StopReason::callback: return "callback";
-    case train::StopReason::interrupted: return "interrupted";
-  }
-  return "max_epochs";
-}
-
-template <class T>
-train::Dataset<T> dataset(const py::array& X, const py::array& y, const py::object& weight,
-                          const char* x_name, const char* y_name, const char* w_name) {
-  require(X.ndim() == 2, x_name, ": expected a 2-D array");
-  require(y.ndim() == 1 && y.shape(0) == X.shape(0), y_name, ": expected ", X.shape(0), " targets");
-  train::Dataset<T> d;
-  d.X = input<T>(X, x_name);
-  d.y = input<T>(y, y_name);
-  d.weight = optional_input<T>(weight, w_name);
-  if (!weight.is_none()) {
-    require(py::cast<py::array>(weight).ndim() == 1 && py::cast<py::array>(weight).shape(0) == X.shape(0),
-            w_name, ": expected ", X.shape(0), " weights");
-  }
-  d.n_rows = static_cast<std::size_t>(X.shape(0));
-  d.n_features = static_cast<std::size_t>(X.shape(1));
-  return d;
-}
-
-py::dict stats_dict(const train::EpochStats& s) {
-  py::dict d;
-  d["epoch"] = s.epoch;
-  d["train_loss"] = s.train_loss;
-  d["validation_loss"] = s.validation_loss;
-  d["validation_score"] = s.validation_score;
-  d["learning_rate"] = s.learning_rate;
-  d["seconds"] = s.seconds;
-  d["steps"] = s.steps;
-  return d;
-}
-
-// Hooks that enter Python: the epoch callback, and the Ctrl-C poll (a KeyboardInterrupt becomes
-// a stop request; any other exception raised by a signal handler propagates).
-train::LoopHooks python_hooks(const py::object& on_epoch_end) {
-  train::LoopHooks hooks;
-  if (!on_epoch_end.is_none()) {
-    hooks.on_epoch_end = [on_epoch_end](const train::EpochStats& s) {
-      py::gil_scoped_acquire acquire;
-      return py::bool_(on_epoch_end(stats_dict(s))).cast<bool>();
-    };
-  }
-  hooks.interrupted = [] {
-    py::gil_scoped_acquire acquire;
-    if (PyErr_CheckSignals() == 0) return false;
-    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-      PyErr_Clear();
-      return true;
-    }
-    throw py::error_already_set();
-  };
-  return hooks;
-}
-
 template <class T, class Config>
-py::dict train_linear_impl(const Config& config, const py::array& X, const py::array& y,
-                           const py::object& sample_weight, const py::object& X_val,
-                           const py::object& y_val, const py::object& weight_val,
-                           const py::array& params, const py::list& state, long long step_count,
-                           double max_grad_norm, std::size_t n_outputs, bool fit_intercept,
-                           const linear::Penalty& penalty, const loss::LossSpec& spec,
-                           const train::LoopConfig& loop, const py::object& on_epoch_end) {
-  const train::Dataset<T> data = dataset<T>(X, y, sample_weight, "X", "y", "sample_weight");
-  train::Dataset<T> validation;
-  const bool has_validation = !X_val.is_none();
-  if (has_validation) {
-    validation = dataset<T>(py::cast<py::array>(X_val), py::cast<py::array>(y_val), weight_val,
-                            "X_val", "y_val", "sample_weight_val");
-  }
-  const linear::LinearModel<T> model(data.n_features, n_outputs, fit_intercept, penalty);
-  require(params.ndim() == 1 && std::size_t(params.shape(0)) == model.n_params(), "params: expected ",
-          model.n_params(), " values");
-  train::OptimizerRun<T> optimizer;
-  optimizer.config = config;
-  optimizer.step_count = step_count;
-  optimizer.max_grad_norm = max_grad_norm;
-  optimizer.n_threads = loop.n_threads;
-  const std::size_t n_state = config.state_names().size();
-  require(state.size() == n_state, "state: expected ", n_state, " buffers, got ", state.size());
-  for (std::size_t k = 0; k < n_state; ++k) {
-    const auto buffer = py::cast<py::array>(state[k]);
-    require(buffer.ndim() == 1 && buffer.shape(0) == params.shape(0), "state: buffer ", k,
-            " must have the size of params");
-    optimizer.state[k] = output<T>(buffer, "state");
-  }
-  T* p = output<T>(params, "params");
-  const train::LoopHooks hooks = python_hooks(on_epoch_end);
-  train::LoopResult result;
-  {
-    py::gil_scoped_release release;
-    result = train::run_training<T>(model, p, data, has_validation ? &validation : nullptr, spec,
-                                    optimizer, loop, hooks);
-  }
-  py::dict out;
-  out["epochs_run"] = result.epochs_run;
-  out["best_epoch"] = result.best_epoch;
-  out["best_loss"] = result.best_loss;
-  out["reason"] = reason_name(result.reason);
-  out["step_count"] = optimizer.step_count;
-  return out;
+py::dict train_linear_impl(const Config& config, const TrainingArrays& arrays, std::size_t n_outputs,
+                           bool fit_intercept, const linear::Penalty& penalty,
+                           const loss::LossSpec& spec, const train::LoopConfig& loop,
+                           const py::object& on_epoch_end) {
+  require(arrays.X.ndim() == 2, "X: expected a 2-D array");
+  const linear::LinearModel<T> model(static_cast<std::size_t>(arrays.X.shape(1)), n_outputs,
+                                     fit_intercept, penalty);
+  return train_model<T>(model, config, arrays, spec, loop, on_epoch_end);
 }
 
 template <class Config>
@@ -141,11 +41,12 @@ void def_train_linear(py::module_& m) {
          std::size_t n_outputs, bool fit_intercept, double alpha, double l1_ratio,
          const loss::LossSpec& spec, const train::LoopConfig& loop, const py::object& on_epoch_end) {
         const linear::Penalty penalty{alpha, l1_ratio};
+        const TrainingArrays arrays{X, y, sample_weight, X_val, y_val, weight_val, params, state,
+                                    step_count, max_grad_norm};
         return dispatch_float_dtype(X, "X", [&](auto tag) {
           using T = decltype(tag);
-          return train_linear_impl<T>(config, X, y, sample_weight, X_val, y_val, weight_val, params,
-                                      state, step_count, max_grad_norm, n_outputs, fit_intercept,
-                                      penalty, spec, loop, on_epoch_end);
+          return train_linear_impl<T>(config, arrays, n_outputs, fit_intercept, penalty, spec,
+                                      loop, on_epoch_end);
         });
       },
       py::arg("optimizer"), py::arg("X"), py::arg("y"), py::arg("sample_weight"), py::arg("X_val"),

@@ -18,10 +18,8 @@ from ._validation import (
     check_n_threads, check_regression_targets, check_sample_weight, check_targets, check_X,
     feature_names_of,
 )
+from ._training import _GradientTrainedEstimator, positive_number
 from .base import TraincoreEstimator, _sklearn_compatible, check_random_state, optional_int
-from .callbacks import CallbackList, epoch_logs
-from .losses import LOSSES
-from .optim import core_optimizer
 
 __all__ = ["LinearRegression", "Ridge", "LogisticRegression", "SGDRegressor", "SGDClassifier"]
 
@@ -29,53 +27,19 @@ _PENALTIES = {"l2": 0.0, "l1": 1.0, "elasticnet": None, None: 0.0}
 _CLASSIFICATION_LOSSES = ("log_loss", "hinge", "squared_hinge")
 _REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "quantile", "poisson",
                       "epsilon_insensitive")
-_PURPOSE_VALIDATION_SPLIT = 2
 
 
-def _positive_number(value: Any, name: str, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name}: must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
-    return value
-
-
-class _SGDBase(TraincoreEstimator):
+class _SGDBase(_GradientTrainedEstimator):
     """What SGDRegressor and SGDClassifier share: parameters, the loop call, persistence."""
 
     loss: str
-    loss_params: Optional[dict]
     penalty: Optional[str]
     alpha: float
     l1_ratio: float
     fit_intercept: bool
-    optimizer: str
-    learning_rate: float
-    optimizer_params: Optional[dict]
-    schedule: str
-    schedule_params: Optional[dict]
-    max_grad_norm: Optional[float]
-    batch_size: int
-    max_epochs: int
-    tol: Optional[float]
-    n_iter_no_change: int
-    early_stopping: bool
-    validation_fraction: float
-    shuffle: bool
-    random_state: Any
-    warm_start: bool
-    callbacks: Optional[Sequence[Any]]
-    n_threads: Optional[int]
 
-    _seed: int
     _loss_name: str
-    _params: np.ndarray
-    _state: np.ndarray
-    _step_counts: np.ndarray
-    _epochs_run: int
     classes_: np.ndarray
-    history_: dict[str, list[Any]]
     n_features_in_: int
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("coef_", "intercept_", "n_features_in_", "n_iter_", "t_",
                           "history_", "_params", "_state", "_step_counts", "_epochs_run",
@@ -92,115 +56,30 @@ class _SGDBase(TraincoreEstimator):
             raise ValueError(f"penalty: expected 'l2', 'l1', 'elasticnet' or None, got {self.penalty!r}")
         l1_ratio = _PENALTIES[self.penalty]
         if l1_ratio is None:
-            l1_ratio = _positive_number(self.l1_ratio, "l1_ratio", allow_zero=True)
+            l1_ratio = positive_number(self.l1_ratio, "l1_ratio", allow_zero=True)
             if l1_ratio > 1:
                 raise ValueError(f"l1_ratio: must be in [0, 1], got {l1_ratio}")
-        alpha = 0.0 if self.penalty is None else _positive_number(self.alpha, "alpha", allow_zero=True)
-        batch_size = optional_int(self.batch_size, "batch_size", 1)
-        max_epochs = optional_int(self.max_epochs, "max_epochs", 1)
-        n_iter_no_change = optional_int(self.n_iter_no_change, "n_iter_no_change", 1)
-        tol = None if self.tol is None else _positive_number(self.tol, "tol", allow_zero=True)
-        if not isinstance(self.early_stopping, (bool, np.bool_)):
-            raise TypeError(f"early_stopping: expected True or False, got {self.early_stopping!r}")
-        fraction = _positive_number(self.validation_fraction, "validation_fraction")
-        if fraction >= 1:
-            raise ValueError(f"validation_fraction: must be in (0, 1), got {fraction}")
-        lr = _positive_number(self.learning_rate, "learning_rate")
-        opt_params = dict(self.optimizer_params or {})
-        if "lr" in opt_params:
-            raise ValueError("optimizer_params: give the learning rate as learning_rate=, not lr")
-        config, state_names, initial = core_optimizer(self.optimizer, {**opt_params, "lr": lr})
-        schedule_params = dict(self.schedule_params or {})
-        if self.schedule == "cosine":
-            schedule_params.setdefault("T_max", max_epochs)
-        if not isinstance(self.schedule, str):
-            raise TypeError(f"schedule: expected a schedule name, got {self.schedule!r}")
-        try:
-            schedule = _core.ScheduleConfig(self.schedule, **schedule_params)
-        except TypeError as error:
-            raise ValueError(f"schedule_params: {error}") from None
-        max_grad_norm = 0.0 if self.max_grad_norm is None else _positive_number(self.max_grad_norm, "max_grad_norm")
-        return dict(alpha=alpha, l1_ratio=l1_ratio, batch_size=batch_size, max_epochs=max_epochs,
-                    n_iter_no_change=n_iter_no_change if tol is not None else 0, tol=tol or 0.0,
-                    optimizer=config, state_names=state_names, initial_state=initial,
-                    schedule=schedule, max_grad_norm=max_grad_norm,
-                    n_threads=check_n_threads(self.n_threads))
-
-    def _loss_spec(self, name: str) -> Any:
-        params = dict(self.loss_params or {})
-        if name not in LOSSES:
-            raise ValueError(f"loss: unknown loss {name!r}")
-        try:
-            loss = LOSSES[name](**params)
-        except TypeError as error:
-            raise ValueError(f"loss_params: {error}") from None
-        return loss._spec
+        alpha = 0.0 if self.penalty is None else positive_number(self.alpha, "alpha", allow_zero=True)
+        return dict(self._loop_settings(), alpha=alpha, l1_ratio=l1_ratio)
 
     # -- the fit --------------------------------------------------------------------------------
-    def _init_heads(self, n_heads: int, n_params: int, dtype: np.dtype, settings: dict[str, Any]) -> None:
-        self._params = np.zeros((n_heads, n_params), dtype=dtype)
-        self._state = np.full((n_heads, len(settings["state_names"]), n_params),
-                              settings["initial_state"], dtype=dtype)
-        self._step_counts = np.zeros(n_heads, dtype=np.int64)
-        self._epochs_run = 0
-        self.history_ = {"epoch": [], "loss": [], "val_loss": [], "val_score": [], "lr": [], "seconds": []}
-
     def _train(self, X: np.ndarray, targets: list[np.ndarray], sample_weight: Optional[np.ndarray],
                validation: Optional[tuple[np.ndarray, list[np.ndarray], Optional[np.ndarray]]],
                n_outputs: int, loss_spec: Any, settings: dict[str, Any], epochs: int,
                early_stop: bool) -> None:
         """Runs the C++ loop for every head (one, or one per class for one-vs-rest)."""
-        self._set_public_attributes()  # coef_ / intercept_ are live views during the fit
-        callbacks = CallbackList(self.callbacks)
-        callbacks.on_fit_begin(self)
-        first_epoch = self._epochs_run
-        loop = _core.LoopConfig(
-            max_epochs=first_epoch + epochs, first_epoch=first_epoch, batch_size=settings["batch_size"],
-            shuffle=bool(self.shuffle), seed=self._seed, tol=settings["tol"],
-            n_iter_no_change=settings["n_iter_no_change"] if early_stop else 0,
-            restore_best=True, schedule=settings["schedule"], n_threads=settings["n_threads"])
-        last_logs: dict[str, Any] = {}
-        epochs_run = []
-        for head, y in enumerate(targets):
-            def on_epoch_end(stats: dict[str, Any], head: int = head) -> bool:
-                nonlocal last_logs
-                logs = epoch_logs(stats)
-                if len(targets) > 1:
-                    logs["class"] = self.classes_[head].item() if hasattr(self.classes_[head], "item") else self.classes_[head]
-                last_logs = logs
-                if head == 0:
-                    for key in self.history_:
-                        self.history_[key].append(logs[key])
-                return callbacks.on_epoch_end(self, logs)
-
+        def train_head(head: int, loop: Any, on_epoch_end: Any) -> dict[str, Any]:
             val_args: tuple[Any, Any, Any] = (None, None, None)
             if validation is not None:
                 val_args = (validation[0], validation[1][head], validation[2])
-            result = _core.train_linear(
-                settings["optimizer"], X, y, sample_weight, *val_args,
+            return _core.train_linear(
+                settings["optimizer"], X, targets[head], sample_weight, *val_args,
                 self._params[head], list(self._state[head]), int(self._step_counts[head]),
                 settings["max_grad_norm"], n_outputs, bool(self.fit_intercept), settings["alpha"],
-                settings["l1_ratio"], loss_spec, loop,
-                on_epoch_end if (self.callbacks or head == 0) else None)
-            self._step_counts[head] = result["step_count"]
-            epochs_run.append(result["epochs_run"])
-            if result["reason"] == "interrupted":
-                warnings.warn(f"fit interrupted (Ctrl-C) in epoch {first_epoch + result['epochs_run'] + 1}; "
-                              "the model keeps the parameters of its last step and can be used or fit further",
-                              RuntimeWarning, stacklevel=3)
-                break
-        self._epochs_run = first_epoch + max(epochs_run)
-        self.n_iter_ = max(epochs_run)
-        self.t_ = int(self._step_counts.max())
-        self._set_public_attributes()
-        callbacks.on_fit_end(self, last_logs)
+                settings["l1_ratio"], loss_spec, loop, on_epoch_end)
 
-    def _validation_split(self, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-        order = _core.shuffled_indices(n_samples, self._seed, _PURPOSE_VALIDATION_SPLIT, 0)
-        n_validation = max(1, int(round(self.validation_fraction * n_samples)))
-        if n_validation >= n_samples:
-            raise ValueError(f"validation_fraction: leaves no training data with {n_samples} samples")
-        return np.sort(order[n_validation:]), np.sort(order[:n_validation])
+        self._run_loop(train_head, settings, epochs, early_stop,
+                       self.classes_ if len(targets) > 1 else None)
 
     def _set_public_attributes(self) -> None:
         n_features = self.n_features_in_
@@ -215,18 +94,6 @@ class _SGDBase(TraincoreEstimator):
     def _n_outputs_per_head(self) -> int:
         return 1
 
-    def _snapshot(self) -> Any:
-        return self._params.copy()
-
-    def _restore(self, snapshot: Any) -> None:
-        self._params[...] = snapshot
-        self._set_public_attributes()
-
-    @property
-    def loss_curve_(self) -> list[float]:
-        self._check_is_fitted()
-        return list(self.history_["loss"])
-
     # -- prediction -----------------------------------------------------------------------------
     def _raw(self, X: Any) -> np.ndarray:
         self._check_is_fitted()
@@ -239,26 +106,8 @@ class _SGDBase(TraincoreEstimator):
                    for p in self._params]
         return np.concatenate(columns, axis=1)
 
-    def _prepare_X(self, X: Any, reset: bool) -> np.ndarray:
-        names = feature_names_of(X)
-        X = check_X(X)
-        if reset:
-            self.n_features_in_ = X.shape[1]
-            if names is not None:
-                self.feature_names_in_ = names
-            elif hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
-        elif X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                             f"{self.n_features_in_} features as input.")
-        return X
-
     def _check_fitted_state(self) -> None:
-        if self._params.ndim != 2 or self._state.ndim != 3 or self._state.shape[0] != self._params.shape[0] \
-                or self._state.shape[2] != self._params.shape[1] or self._step_counts.shape != (self._params.shape[0],):
-            raise ValueError("parameter and optimiser-state shapes disagree")
-        if not np.isfinite(self._params).all():
-            raise ValueError("the parameters are not finite")
+        self._check_training_state()
         expected = self._n_outputs_per_head() * (self.n_features_in_ + (1 if self.fit_intercept else 0))
         if self._params.shape[1] != expected:
             raise ValueError(f"{self._params.shape[1]} parameters per head, expected {expected}")
@@ -322,7 +171,7 @@ class SGDRegressor(_SGDBase):
         if not continuing:
             self._seed = check_random_state(self.random_state)
             self._loss_name = loss_name
-            self._init_heads(1, X.shape[1] + (1 if self.fit_intercept else 0), X.dtype, settings)
+            self._init_training_state(1, X.shape[1] + (1 if self.fit_intercept else 0), X.dtype, settings)
         validation = None
         early_stop = not partial
         if validation_data is not None:
@@ -378,6 +227,29 @@ class _LinearClassifierMixin:
     class_weight: Any
     _raw: Callable[[Any], np.ndarray]
 
+    def _fit_labels(self, y: Any, n_samples: int, classes: Any, continuing: bool, partial: bool) -> np.ndarray:
+        """Checks the labels of a fit, sets ``classes_`` (unless continuing) and returns the class
+        index of every sample."""
+        y = check_targets(y, n_samples)
+        if y.dtype.kind == "f" and not np.isfinite(y).all():
+            raise ValueError("y: contains NaN or infinity")
+        if y.dtype.kind == "O":
+            y = y.astype(str) if all(isinstance(v, str) for v in y) else y
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+            raise ValueError("Unknown label type: continuous. y: a classifier needs class labels; "
+                             "for real-valued targets use a regressor")
+        if continuing:
+            if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError("classes: differ from the classes of the previous partial_fit calls")
+        else:
+            if partial and classes is None:
+                raise ValueError("classes: the first call to partial_fit needs every class label")
+            labels = _unique_labels(classes if classes is not None else y)
+            if len(labels) < 2:
+                raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
+            self.classes_ = labels
+        return self._encode_labels(y)
+
     def _encode_labels(self, y: np.ndarray, name: str = "y") -> np.ndarray:
         if _is_small_int_range(y) and np.array_equal(self.classes_, np.arange(len(self.classes_))):
             if y.min() >= 0 and y.max() < len(self.classes_):
@@ -404,7 +276,7 @@ class _LinearClassifierMixin:
             for label, weight in self.class_weight.items():
                 if label not in labels:
                     raise ValueError(f"class_weight: label {label!r} is not one of the classes {labels}")
-                per_class[labels.index(label)] = _positive_number(weight, f"class_weight[{label!r}]", allow_zero=True)
+                per_class[labels.index(label)] = positive_number(weight, f"class_weight[{label!r}]", allow_zero=True)
         else:
             raise TypeError(f"class_weight: expected a dict, 'balanced' or None, got {self.class_weight!r}")
         return per_class[y_index].astype(dtype)
@@ -490,25 +362,7 @@ class SGDClassifier(_LinearClassifierMixin, _SGDBase):
         settings = self._checked_settings()
         continuing = self._is_fitted() and (partial or self.warm_start)
         X = self._prepare_X(X, reset=not continuing)
-        y = check_targets(y, X.shape[0])
-        if y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise ValueError("y: contains NaN or infinity")
-        if y.dtype.kind == "O":
-            y = y.astype(str) if all(isinstance(v, str) for v in y) else y
-        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
-            raise ValueError("Unknown label type: continuous. y: a classifier needs class labels; "
-                             "for real-valued targets use SGDRegressor")
-        if continuing:
-            if classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-                raise ValueError("classes: differ from the classes of the previous partial_fit calls")
-        else:
-            if partial and classes is None:
-                raise ValueError("classes: the first call to partial_fit needs every class label")
-            labels = _unique_labels(classes if classes is not None else y)
-            if len(labels) < 2:
-                raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
-            self.classes_ = labels
-        y_index = self._encode_labels(y)
+        y_index = self._fit_labels(y, X.shape[0], classes, continuing, partial)
         n_classes = len(self.classes_)
         loss_name = self._core_loss_name(n_classes)
         spec = self._loss_spec(loss_name)
@@ -524,7 +378,7 @@ class SGDClassifier(_LinearClassifierMixin, _SGDBase):
             self._loss_name = loss_name
             n_outputs = n_classes if loss_name == "multinomial_log_loss" else 1
             n_heads = n_classes if (loss_name in ("hinge", "squared_hinge") and n_classes > 2) else 1
-            self._init_heads(n_heads, n_outputs * (X.shape[1] + (1 if self.fit_intercept else 0)), dtype, settings)
+            self._init_training_state(n_heads, n_outputs * (X.shape[1] + (1 if self.fit_intercept else 0)), dtype, settings)
         targets = self._head_targets(y_index, dtype)
         validation = None
         if validation_data is not None:
@@ -635,7 +489,7 @@ class Ridge(_ClosedFormBase):
         self._store_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Ridge":
-        alpha = _positive_number(self.alpha, "alpha", allow_zero=True)
+        alpha = positive_number(self.alpha, "alpha", allow_zero=True)
         return self._fit_closed_form(X, y, sample_weight, alpha)  # type: ignore[return-value]
 
 
@@ -671,24 +525,16 @@ class LogisticRegression(_LinearClassifierMixin, TraincoreEstimator):
         self._store_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "LogisticRegression":
-        C = _positive_number(self.C, "C")
-        tol = _positive_number(self.tol, "tol", allow_zero=True)
+        C = positive_number(self.C, "C")
+        tol = positive_number(self.tol, "tol", allow_zero=True)
         max_iter = int(optional_int(self.max_iter, "max_iter", 1) or 0)
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept: expected True or False, got {self.fit_intercept!r}")
         names = feature_names_of(X)
         X = check_X(X)
-        y = check_targets(y, X.shape[0])
-        if y.dtype.kind == "f" and not np.isfinite(y).all():
-            raise ValueError("y: contains NaN or infinity")
-        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
-            raise ValueError("Unknown label type: continuous. y: a classifier needs class labels")
         previous = (self.coef_, self.intercept_, self.classes_) if self.warm_start and self._is_fitted() else None
-        labels = _unique_labels(y)
-        if len(labels) < 2:
-            raise ValueError(f"y: needs samples of at least 2 classes, got 1 class ({labels.tolist()})")
-        self.classes_ = labels
-        y_index = self._encode_labels(y)
+        y_index = self._fit_labels(y, X.shape[0], None, continuing=False, partial=False)
+        labels = self.classes_
         n_classes = len(labels)
         w = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         class_w = self._class_weights(y_index, n_classes, X.dtype)

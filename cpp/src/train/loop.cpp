@@ -126,10 +126,12 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
 
   const std::size_t n = train.n_rows, K = model.n_outputs(), P = model.n_params();
   const std::size_t B = std::min(config.batch_size, n);
-  const std::size_t max_parts = chunk_count(B, kRowsPerPart);
+  // A model that threads its own work gets each minibatch whole, as one part.
+  const bool whole_batches = model.threads_inside();
+  const std::size_t max_parts = whole_batches ? 1 : chunk_count(B, kRowsPerPart);
   std::vector<std::size_t> order(n);
-  std::vector<T> raw(B * K), grad_raw(B * K), batch_y(B), batch_w(B), grad_params(P);
-  std::vector<T> part_grads(max_parts * P);
+  std::vector<T> raw(B * K), grad_raw(B * K), batch_y(B), batch_w(B);
+  std::vector<T> part_grads(max_parts * P);  // part 0's buffer receives the batch's sum
   std::vector<loss::LossSums> part_sums(max_parts);
   std::vector<T> best_params;
   const bool keep_best = validation != nullptr && config.restore_best;
@@ -159,7 +161,7 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       const std::size_t rows_in_part = end - begin;
       T* part_raw = raw.data() + begin * K;
       T* part_grad_raw = grad_raw.data() + begin * K;
-      model.forward(train.X, rows + begin, rows_in_part, params, part_raw);
+      model.forward_train(train.X, rows + begin, rows_in_part, params, part_raw, optimizer.step_count);
       for (std::size_t i = begin; i < end; ++i) {
         batch_y[i] = train.y[rows[i]];
         if (train.weight != nullptr) batch_w[i] = train.weight[rows[i]];
@@ -175,10 +177,11 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       model.backward(train.X, rows + begin, rows_in_part, params, part_grad_raw,
                      part_grads.data() + part * P);
     };
-    // Adds the parts' gradients in order (the same sum for any thread count) and steps.
+    // Adds the parts' gradients in order into part 0's (the same sum for any thread count) and
+    // steps.
     auto apply_batch = [&](std::size_t parts) {
       double batch_loss = 0.0, batch_weight = 0.0;
-      std::copy(part_grads.begin(), part_grads.begin() + P, grad_params.begin());
+      T* grad_params = part_grads.data();
       for (std::size_t part = 0; part < parts; ++part) {
         batch_loss += part_sums[part].loss_sum;
         batch_weight += part_sums[part].weight_sum;
@@ -189,9 +192,9 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       }
       if (batch_weight > 0) {
         // Gradient of the weighted mean loss over the batch, then of the penalty.
-        scale(grad_params.data(), T(1.0 / batch_weight), P);
-        model.add_penalty_gradient(params, grad_params.data());
-        optimizer.step(params, grad_params.data(), P, lr);
+        scale(grad_params, T(1.0 / batch_weight), P);
+        model.add_penalty_gradient(params, grad_params);
+        optimizer.step(params, grad_params, P, lr);
         loss_sum += batch_loss;
         weight_sum += batch_weight;
       }
@@ -200,11 +203,17 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
         interrupted = hooks.interrupted();
       }
     };
-    // One parallel region per epoch: the threads split each batch's parts, then the calling
-    // thread (the one that may enter Python) applies the step while the others wait.
     std::exception_ptr error;
+    if (whole_batches) {
+      for (std::size_t start = 0; start < n && !interrupted; start += B) {
+        process_part(order.data() + start, 0, 0, std::min(B, n - start));
+        apply_batch(1);
+      }
+    } else {
+      // One parallel region per epoch: the threads split each batch's parts, then the calling
+      // thread (the one that may enter Python) applies the step while the others wait.
 #pragma omp parallel num_threads(threads) if (threads > 1)
-    {
+      {
       for (std::size_t start = 0; start < n; start += B) {
         const std::size_t* rows = order.data() + start;
         const std::size_t m = std::min(B, n - start);
@@ -231,6 +240,7 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
         }
 #pragma omp barrier
         if (error || interrupted) break;
+      }
       }
     }
     if (error) std::rethrow_exception(error);

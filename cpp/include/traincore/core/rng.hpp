@@ -52,6 +52,8 @@ inline std::uint64_t bounded(std::uint64_t bits, std::uint64_t bound) {
 enum Purpose : std::uint32_t {
   kShuffle = 1,
   kValidationSplit = 2,  // drawn from Python through shuffled_indices
+  kInitialization = 3,    // MLP weights: epoch = layer, index = element
+  kDropout = 4,           // MLP dropout masks: epoch = optimiser step, index = (layer << 48) + element
 };
 
 // Fisher-Yates shuffle of `order[0..n)`: for i = n-1 down to 1, swap order[i] with order[j],

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "traincore/loss/loss_spec.hpp"
+#include "traincore/nn/activation.hpp"
 #include "traincore/optim/all_optimizers.hpp"
 
 namespace traincore {
@@ -77,6 +78,21 @@ struct KernelsFor {
   void (*exp)(const T* x, T* out, std::size_t n);
   void (*log)(const T* x, T* out, std::size_t n);
   void (*log1p)(const T* x, T* out, std::size_t n);
+  void (*expm1)(const T* x, T* out, std::size_t n);
+  void (*tanh)(const T* x, T* out, std::size_t n);
+  void (*sigmoid)(const T* x, T* out, std::size_t n);
+  // The MLP's elementwise passes over rows x width row-major matrices (nn_kernels.inc):
+  //   bias_activation:     a = f(z + bias) (gelu also keeps z += bias; otherwise a may be z)
+  //   activation_backward: delta *= mask * f'(z) (mask may be null), bias_grad = column sums
+  //   column_sums:         out[j] = sum_i x[i][j]
+  //   dropout_mask:        inverted-dropout factors from draws first.. of the step's stream
+  void (*bias_activation)(nn::Activation, T slope, const T* bias, std::size_t rows,
+                          std::size_t width, T* z, T* a);
+  void (*activation_backward)(nn::Activation, T slope, const T* a, const T* z, const T* mask,
+                              std::size_t rows, std::size_t width, T* delta, T* bias_grad);
+  void (*column_sums)(const T* x, std::size_t rows, std::size_t width, T* out);
+  void (*dropout_mask)(std::uint64_t seed, std::uint32_t step, std::uint64_t first, double rate,
+                       T* mask, std::size_t n);
 };
 
 struct KernelTable {

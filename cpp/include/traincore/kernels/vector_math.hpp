@@ -11,7 +11,11 @@
 //   log(x) = k ln 2 + log(m),  x = 2^k m with m in [sqrt(1/2), sqrt(2)), and
 //            log(m) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...),  s = (m - 1) / (m + 1), |s| < 0.172;
 //   log1p(x) = log(u) * x / (u - 1) with u = 1 + x rounded (Goldberg, 1991, Theorem 4), and x
-//            itself when u = 1.
+//            itself when u = 1;
+//   expm1(x) = 2^k expm1(r) + (2^k - 1) with the reduction of exp and expm1(r) by its Taylor
+//            polynomial (fdlibm's method): no cancellation near 0, where k = 0;
+//   tanh(x)  = -e / (2 + e) with e = expm1(-2|x|), the sign restored: no cancellation near 0;
+//   sigmoid(x) = 1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0.
 #pragma once
 
 #include <cstdint>
@@ -175,6 +179,51 @@ TC_INLINE T log1p(T x) {
   const T d = u - T(1);
   const T result = d == T(0) ? x : vmath::log(u) * (x / d);
   return x == std::numeric_limits<T>::infinity() ? x : result;
+}
+
+// e^r - 1 for |r| <= ln2/2: r (1 + r/2! + r^2/3! + ... ) by Horner's rule, the same degree as exp.
+template <class T>
+TC_INLINE T expm1_reduced(T r) {
+  constexpr int d = PolynomialDegrees<T>::kExp;
+  double inverse_factorial[d + 2] = {1.0};
+  for (int n = 1; n <= d + 1; ++n) inverse_factorial[n] = inverse_factorial[n - 1] / n;
+  T p = T(inverse_factorial[d + 1]);
+#pragma GCC unroll 16
+  for (int n = d; n >= 1; --n) p = p * r + T(inverse_factorial[n]);
+  return r * p;
+}
+
+template <class T>
+TC_INLINE T expm1(T x) {
+  using L = Layout<T>;
+  using Int = typename L::Int;
+  // k = round(x / ln 2) kept to |k| <= kMantissaBits, where 2^k and 2^k - 1 are exact; beyond,
+  // e^x - 1 is e^x itself or -1 to within rounding and exp(x) - 1 is accurate.
+  constexpr T kLimit = T(L::kMantissaBits);
+  const T k_nearest = (x * L::kLog2e + L::kShifter) - L::kShifter;
+  const T kf = k_nearest > kLimit ? kLimit : (k_nearest < -kLimit ? -kLimit : k_nearest);
+  const T r = (x - kf * L::kLn2Hi) - kf * L::kLn2Lo;
+  const Int k = static_cast<Int>(to_bits(kf + L::kShifter) - to_bits(L::kShifter));
+  const T two_k = power_of_two<T>(k);
+  const T reduced = two_k * expm1_reduced(r) + (two_k - T(1));
+  const T beyond = vmath::exp(x) - T(1);
+  const T result = kf == k_nearest ? reduced : beyond;  // NaN fails the comparison: exp(NaN) - 1
+  return x == T(0) ? x : result;                         // expm1(-0) = -0
+}
+
+template <class T>
+TC_INLINE T tanh(T x) {
+  const T magnitude = x < T(0) ? -x : x;
+  const T e = vmath::expm1(T(-2) * magnitude);
+  const T t = -e / (T(2) + e);
+  return x < T(0) ? -t : t;
+}
+
+template <class T>
+TC_INLINE T sigmoid(T x) {
+  const T e = vmath::exp(x < T(0) ? x : -x);  // e^-|x|, never overflows
+  const T s = T(1) / (T(1) + e);
+  return x < T(0) ? e * s : s;
 }
 
 }  // namespace vmath
