@@ -4,7 +4,7 @@ split, and the run of the loop with callbacks, history, Ctrl-C and resumable opt
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, ClassVar, Optional, Sequence
 
 import numpy as np
 
@@ -58,6 +58,8 @@ class _GradientTrainedEstimator(TraincoreEstimator):
     n_threads: Optional[int]
     loss_params: Optional[dict]
 
+    #: What batch_size="auto" means (None: "auto" is not accepted); the loop clips it to the data.
+    _auto_batch_size: ClassVar[Optional[int]] = None
     _seed: int
     _params: np.ndarray
     _state: np.ndarray
@@ -68,7 +70,8 @@ class _GradientTrainedEstimator(TraincoreEstimator):
 
     def _loop_settings(self) -> dict[str, Any]:
         """The optimiser, schedule and loop parameters checked, as the values the core takes."""
-        batch_size = optional_int(self.batch_size, "batch_size", 1)
+        auto = self._auto_batch_size is not None and isinstance(self.batch_size, str) and self.batch_size == "auto"
+        batch_size = self._auto_batch_size if auto else optional_int(self.batch_size, "batch_size", 1)
         max_epochs = optional_int(self.max_epochs, "max_epochs", 1)
         n_iter_no_change = optional_int(self.n_iter_no_change, "n_iter_no_change", 1)
         tol = None if self.tol is None else positive_number(self.tol, "tol", allow_zero=True)

@@ -14,6 +14,10 @@ from .gradcheck import check_derivative, check_gradient, numerical_derivative, n
 from .reference_losses import (
     LOSS_NAMES, reference_gradient, reference_hessian, reference_loss, reference_mean_loss,
 )
+from .reference_mlp import (
+    reference_backward as reference_mlp_backward, reference_forward as reference_mlp_forward,
+    reference_init as reference_mlp_init, reference_mlp_loss_and_gradient,
+)
 from .reference_optim import (
     ReferenceAdagrad, ReferenceAdam, ReferenceAdamW, ReferenceRMSprop, ReferenceSGD,
     reference_clip_grad_norm,
@@ -27,6 +31,7 @@ __all__ = [
     "ReferenceAdagrad", "reference_clip_grad_norm", "SCHEDULE_KINDS", "reference_lr",
     "numerical_derivative", "numerical_gradient", "check_derivative", "check_gradient",
     "TOLERANCES", "tolerance", "assert_close", "available_isas", "using_isa",
+    "reference_mlp_forward", "reference_mlp_backward", "reference_mlp_init", "reference_mlp_loss_and_gradient",
 ]
 
 
