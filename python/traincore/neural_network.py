@@ -103,7 +103,6 @@ class _MLPBase(_GradientTrainedEstimator):
                      loss_name: str, n_outputs: int, settings: dict[str, Any], continuing: bool,
                      partial: bool) -> None:
         if not continuing:
-            self._seed = check_random_state(self.random_state)
             self._loss_name = loss_name
             self._layer_sizes = [X.shape[1], *settings["hidden"], n_outputs]
             self.n_outputs_ = n_outputs
@@ -127,6 +126,16 @@ class _MLPBase(_GradientTrainedEstimator):
             self.validation_scores_ = list(self.history_["val_score"])
             self.best_validation_score_ = max(self.validation_scores_) if self.validation_scores_ else None
         self.best_loss_ = min(self.history_["loss"]) if self.history_["loss"] else None
+
+    def _start_fit(self, X: Any, partial: bool) -> tuple[dict[str, Any], bool, np.ndarray]:
+        """(checked settings, whether the fit continues the current model, checked X); a new
+        fit draws its seed here."""
+        settings = self._network_settings()
+        continuing = self._is_fitted() and (partial or self.warm_start)
+        X = self._prepare_X(X, reset=not continuing)
+        if not continuing:
+            self._seed = check_random_state(self.random_state)
+        return settings, continuing, X
 
     def _split_validation(self, X: np.ndarray, target: np.ndarray, w: Optional[np.ndarray],
                           validation_data: Any, partial: bool, encode: Any) -> tuple[Any, ...]:
@@ -202,9 +211,7 @@ class MLPClassifier(_LinearClassifierMixin, _MLPBase):
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, validation_data: Any, classes: Any,
              partial: bool) -> "MLPClassifier":
-        settings = self._network_settings()
-        continuing = self._is_fitted() and (partial or self.warm_start)
-        X = self._prepare_X(X, reset=not continuing)
+        settings, continuing, X = self._start_fit(X, partial)
         y_index = self._fit_labels(y, X.shape[0], classes, continuing, partial)
         n_classes = len(self.classes_)
         dtype = self._params.dtype if continuing else X.dtype
@@ -263,11 +270,10 @@ class MLPRegressor(_MLPBase):
         if self.loss not in _REGRESSION_LOSSES:
             raise ValueError(f"loss: {self.loss!r} is not a regression loss; choose one of "
                              f"{', '.join(_REGRESSION_LOSSES)}")
-        settings = self._network_settings()
-        continuing = self._is_fitted() and (partial or self.warm_start)
-        X = self._prepare_X(X, reset=not continuing)
-        if np.ndim(y) == 2 and np.shape(y)[1] > 1:
-            raise ValueError(f"y: MLPRegressor fits one target; got {np.shape(y)[1]} columns")
+        settings, continuing, X = self._start_fit(X, partial)
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] > 1:
+            raise ValueError(f"y: MLPRegressor fits one target; got {y.shape[1]} columns")
         dtype = self._params.dtype if continuing else X.dtype
         X = X.astype(dtype, copy=False)
         target = check_regression_targets(check_targets(y, X.shape[0]), dtype)
