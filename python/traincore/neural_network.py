@@ -271,8 +271,8 @@ class MLPRegressor(_MLPBase):
             raise ValueError(f"loss: {self.loss!r} is not a regression loss; choose one of "
                              f"{', '.join(_REGRESSION_LOSSES)}")
         settings, continuing, X = self._start_fit(X, partial)
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] > 1:
+        y = y if y is None else np.asarray(y)
+        if y is not None and y.ndim == 2 and y.shape[1] > 1:
             raise ValueError(f"y: MLPRegressor fits one target; got {y.shape[1]} columns")
         dtype = self._params.dtype if continuing else X.dtype
         X = X.astype(dtype, copy=False)
