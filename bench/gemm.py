@@ -2,8 +2,8 @@
 
     python bench/gemm.py [--repeats R]
 
-Shapes: the MLP's (784-256-128 layers at batch 128: the forward products, and the backward
-ones dW = X^T G and dX = G W^T) and 2048^3; float32 and float64; 1 and 2 threads (numpy limited
+Shapes: the MLP's (784-256-128 layers at batch 128 and 32: the forward products, and the
+backward ones dW = X^T G and dX = G W^T) and 2048^3; float32 and float64; 1 and 2 threads (numpy limited
 with threadpoolctl). Reports GFLOP/s (2 M N K flops per product, median of repeats) and the
 ratio traincore / numpy.
 """
@@ -27,6 +27,10 @@ SHAPES = [
     ("forward 128x256 . 256x128", 128, 128, 256, False, False),
     ("dW 784x128 . 128x256 (A^T)", 784, 256, 128, True, False),
     ("dX 128x256 . 256x784 (B^T)", 128, 784, 256, False, True),
+    ("forward 32x784 . 784x256", 32, 256, 784, False, False),
+    ("forward 32x256 . 256x128", 32, 128, 256, False, False),
+    ("dW 784x32 . 32x256 (A^T)", 784, 256, 32, True, False),
+    ("dX 32x256 . 256x784 (B^T)", 32, 784, 256, False, True),
     ("square 2048^3", 2048, 2048, 2048, False, False),
 ]
 
