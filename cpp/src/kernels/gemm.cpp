@@ -13,10 +13,20 @@ namespace traincore {
 
 namespace {
 
-constexpr std::size_t kPanelBytes = 24 * 1024;  // a kc x NR panel of packed B: half of L1
+constexpr std::size_t kPanelBytes = 32 * 1024;  // a kc x NR panel of packed B: 2/3 of L1
 constexpr std::size_t kMaxKc = 512;
 constexpr std::size_t kMcRows = 384;  // rows of op(A) per block: its kc-wide slice stays in L2
-constexpr std::size_t kNcColumns = 3072;  // columns per packed B slab
+// Bytes of a packed kc x nc slab of op(B). Small when there are few row blocks: the slab is then
+// reused by few tiles and must share L2 with the operands it is copied from (the two alternating
+// slabs, A and B of a 32 x 256 x 784 float64 product fill L2 with 768 columns). Larger ones
+// amortise a step's barrier over more tiles when op(A) is tall.
+constexpr std::size_t kSlabBytesShort = 256 * 1024;
+constexpr std::size_t kSlabBytesTall = 512 * 1024;
+// From this many columns on, blocks of op(A) are copied before use. Each block then serves many
+// B panels, so the copy is cheap, and reading large-stride rows of A in place (lda a multiple
+// of 4 KB, say) would thrash L1 sets and the TLB. Narrower products read A in place: the copy
+// and the barrier it needs cost more than they save there.
+constexpr std::size_t kPackAColumns = 1024;
 // Below this many multiply-adds a GEMM runs on the calling thread alone.
 constexpr double kParallelWork = 1 << 18;
 
@@ -54,8 +64,9 @@ Blocking blocking(const KernelsFor<T>& k, const Problem<T>& p) {
   const std::size_t kc_max = std::min(kMaxKc, kPanelBytes / (b.nr * sizeof(T)));
   b.kc = std::min(p.K, round_up(ceil_div(p.K, ceil_div(p.K, kc_max)), 8));
   b.mc = std::min(p.M, kMcRows / b.mr * b.mr);
-  b.nc = std::min(p.N, kNcColumns / b.nr * b.nr);
-  b.pack_a = false;
+  const std::size_t slab_bytes = p.M < kMcRows ? kSlabBytesShort : kSlabBytesTall;
+  b.nc = std::min(p.N, std::max(b.nr, slab_bytes / (b.kc * sizeof(T)) / b.nr * b.nr));
+  b.pack_a = p.N >= kPackAColumns;
   return b;
 }
 
