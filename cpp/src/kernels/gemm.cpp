@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
 
 #include "traincore/core/cpu_dispatch.hpp"
 #include "traincore/core/parallel.hpp"
@@ -117,70 +119,75 @@ struct TileGrid {
   }
 };
 
-// [begin, end) of n items for thread t of `threads`.
-std::pair<std::size_t, std::size_t> even_share(std::size_t n, int t, int threads) {
-  return {n * std::size_t(t) / std::size_t(threads), n * std::size_t(t + 1) / std::size_t(threads)};
-}
-
 // One step: rows [i0, i0 + mc) of C, columns [j0, j0 + nc), k in [p0, p0 + kc).
 struct Step {
   std::size_t i0, mc, j0, nc, p0, kc;
-  bool new_slab;  // the first step of this (column slab, K block): op(B) must be packed
 };
 
+// The tiles of a step computed by one thread: [first, last) in TileGrid order.
+struct TileRange {
+  std::size_t first, last, row_panels;
+  std::size_t first_column() const { return first / row_panels; }
+  std::size_t last_column() const { return (last - 1) / row_panels; }
+  // Row panels [begin, end) that some tile of the range uses.
+  std::pair<std::size_t, std::size_t> rows() const {
+    if (first_column() != last_column()) return {0, row_panels};
+    return {first % row_panels, (last - 1) % row_panels + 1};
+  }
+};
+
+// Each thread packs the parts of op(A) and op(B) its own tiles use into its own scratch, so the
+// threads never wait for each other: a thread sharing a B panel with its neighbour (or, for
+// wide products, the rows of A) packs its own copy, which costs less than a barrier per step.
 template <class T>
 class Driver {
  public:
-  Driver(const KernelsFor<T>& k, const Problem<T>& p, const Blocking& b, T* scratch)
-      : k_(k), p_(p), b_(b) {
-    const std::size_t slab = b.kc * round_up(b.nc, b.nr), block = round_up(b.mc, b.mr) * b.kc;
-    slabs_[0] = scratch;
-    slabs_[1] = scratch + slab;
-    blocks_[0] = scratch + 2 * slab;
-    blocks_[1] = blocks_[0] + (b.pack_a ? block : 0);
-  }
+  Driver(const KernelsFor<T>& k, const Problem<T>& p, const Blocking& b) : k_(k), p_(p), b_(b) {}
 
+  // Scratch values one thread needs, a multiple of 64 bytes.
   static std::size_t scratch_size(const Blocking& b) {
-    return 2 * b.kc * round_up(b.nc, b.nr) + (b.pack_a ? 2 * round_up(b.mc, b.mr) * b.kc : 0);
+    const std::size_t values = b.kc * round_up(b.nc, b.nr) + (b.pack_a ? round_up(b.mc, b.mr) * b.kc : 0);
+    return round_up(values, 64 / sizeof(T));
   }
 
-  // Every thread of the team walks the same steps. The packed buffers alternate between two
-  // copies, so one barrier per step (after packing) is enough: a buffer is rewritten two steps
-  // later, when every thread has passed the barrier that follows its last use.
-  void run(int t, int threads) {
-    std::size_t step = 0, slab = 0;
+  void run(int t, int threads, T* scratch) {
+    T* b_slab = scratch;
+    T* a_block = scratch + b_.kc * round_up(b_.nc, b_.nr);
+    // Which B panels of the current slab this thread has packed (kept: no allocation per call).
+    thread_local std::vector<bool> packed;
     for (std::size_t j0 = 0; j0 < p_.N; j0 += b_.nc) {
-      for (std::size_t p0 = 0; p0 < p_.K; p0 += b_.kc, ++slab) {
-        for (std::size_t i0 = 0; i0 < p_.M; i0 += b_.mc, ++step) {
-          const Step s{i0, std::min(b_.mc, p_.M - i0), j0, std::min(b_.nc, p_.N - j0),
-                       p0, std::min(b_.kc, p_.K - p0), i0 == 0};
-          T* b_slab = slabs_[slab % 2];
-          T* a_block = blocks_[step % 2];
-          if (s.new_slab) pack_b(s, b_slab, t, threads);
-          if (b_.pack_a) pack_a(s, a_block, t, threads);
-          if (s.new_slab || b_.pack_a) {
-#pragma omp barrier
-          }
-          compute(s, a_block, b_slab, t, threads);
+      for (std::size_t p0 = 0; p0 < p_.K; p0 += b_.kc) {
+        const std::size_t nc = std::min(b_.nc, p_.N - j0);
+        packed.assign(ceil_div(nc, b_.nr), false);
+        for (std::size_t i0 = 0; i0 < p_.M; i0 += b_.mc) {
+          const Step s{i0, std::min(b_.mc, p_.M - i0), j0, nc, p0, std::min(b_.kc, p_.K - p0)};
+          const TileGrid grid{b_.mr, b_.nr, s.mc, s.nc};
+          const auto [first, last] = grid.share(t, threads);
+          if (first == last) continue;
+          const TileRange range{first, last, grid.row_panels()};
+          pack_b(s, range, packed, b_slab);
+          if (b_.pack_a) pack_a(s, range, a_block);
+          compute(s, range, a_block, b_slab);
         }
       }
     }
   }
 
  private:
-  void pack_b(const Step& s, T* out, int t, int threads) const {
-    const auto [first, last] = even_share(ceil_div(s.nc, b_.nr), t, threads);
-    for (std::size_t jr = first; jr < last; ++jr) {
+  void pack_b(const Step& s, const TileRange& range, std::vector<bool>& packed, T* slab) const {
+    for (std::size_t jr = range.first_column(); jr <= range.last_column(); ++jr) {
+      if (packed[jr]) continue;
+      packed[jr] = true;
       const std::size_t j = s.j0 + jr * b_.nr;
       const T* src = p_.trans_b ? p_.B + j * p_.ldb + s.p0 : p_.B + s.p0 * p_.ldb + j;
-      k_.gemm_pack_b(src, p_.ldb, p_.trans_b, s.kc, std::min(b_.nr, s.nc - jr * b_.nr), out + jr * b_.nr * s.kc);
+      k_.gemm_pack_b(src, p_.ldb, p_.trans_b, s.kc, std::min(b_.nr, s.nc - jr * b_.nr), slab + jr * b_.nr * s.kc);
     }
   }
 
-  // Copies op(A)'s block in the layout it is read in: rows of kc values (A), or MR-wide
-  // panels of kc rows (A^T); both are contiguous copies from the source.
-  void pack_a(const Step& s, T* out, int t, int threads) const {
-    const auto [first, last] = even_share(ceil_div(s.mc, b_.mr), t, threads);
+  // Copies op(A)'s row panels in the layout they are read in: rows of kc values (A), or
+  // MR-wide panels of kc rows (A^T); both are contiguous copies from the source.
+  void pack_a(const Step& s, const TileRange& range, T* out) const {
+    const auto [first, last] = range.rows();
     for (std::size_t ir = first; ir < last; ++ir) {
       const std::size_t i = s.i0 + ir * b_.mr, rows = std::min(b_.mr, s.mc - ir * b_.mr);
       T* panel = out + ir * b_.mr * s.kc;
@@ -193,10 +200,7 @@ class Driver {
     }
   }
 
-  void compute(const Step& s, const T* a_block, const T* b_slab, int t, int threads) const {
-    const TileGrid grid{b_.mr, b_.nr, s.mc, s.nc};
-    const auto [first, last] = grid.share(t, threads);
-    const std::size_t row_panels = grid.row_panels();
+  void compute(const Step& s, const TileRange& range, const T* a_block, const T* b_slab) const {
     GemmTile<T> tile{};
     tile.kc = s.kc;
     tile.rows_layout = !p_.trans_a;
@@ -204,8 +208,8 @@ class Driver {
     tile.ldc = p_.ldc;
     tile.alpha = p_.alpha;
     tile.beta = s.p0 == 0 ? p_.beta : T(1);
-    for (std::size_t q = first; q < last; ++q) {
-      const std::size_t ir = q % row_panels, jr = q / row_panels;
+    for (std::size_t q = range.first; q < range.last; ++q) {
+      const std::size_t ir = q % range.row_panels, jr = q / range.row_panels;
       const std::size_t i = ir * b_.mr, j = jr * b_.nr;
       tile.a = b_.pack_a ? a_block + i * s.kc : a_in_place(s.i0 + i, s.p0);
       tile.b = b_slab + j * s.kc;
@@ -223,8 +227,6 @@ class Driver {
   const KernelsFor<T>& k_;
   const Problem<T>& p_;
   const Blocking& b_;
-  T* slabs_[2];
-  T* blocks_[2];
 };
 
 template <class T>
@@ -245,11 +247,13 @@ void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t 
   if (K == 0) return scale_c(problem);
   const auto& k = kernels().get<T>();
   const Blocking b = blocking(k, problem);
-  Driver<T> driver(k, problem, b, scratch<T>(Driver<T>::scratch_size(b)));
   const int threads = resolve_threads(n_threads);
   const bool parallel = threads > 1 && double(M) * double(N) * double(K) > kParallelWork;
+  const std::size_t per_thread = Driver<T>::scratch_size(b);
+  T* const buffer = scratch<T>(per_thread * std::size_t(parallel ? threads : 1));
+  Driver<T> driver(k, problem, b);
 #pragma omp parallel num_threads(threads) if (parallel)
-  driver.run(omp_thread_index(), omp_team_size());
+  driver.run(omp_thread_index(), omp_team_size(), buffer + std::size_t(omp_thread_index()) * per_thread);
 }
 
 template void gemm<float>(bool, bool, std::size_t, std::size_t, std::size_t, float, const float*,
