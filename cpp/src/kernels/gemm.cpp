@@ -15,19 +15,19 @@ namespace traincore {
 
 namespace {
 
-constexpr std::size_t kPanelBytes = 32 * 1024;  // a kc x NR panel of packed B: 2/3 of L1
+constexpr std::size_t kPanelBytes = 32 * 1024;  // a tile's A and B micro-panels: 2/3 of L1
 constexpr std::size_t kMaxKc = 512;
 constexpr std::size_t kMcRows = 384;  // rows of op(A) per block: its kc-wide slice stays in L2
-// Bytes of a packed kc x nc slab of op(B). Small when there are few row blocks: the slab is then
-// reused by few tiles and must share L2 with the operands it is copied from (the two alternating
-// slabs, A and B of a 32 x 256 x 784 float64 product fill L2 with 768 columns). Larger ones
-// amortise a step's barrier over more tiles when op(A) is tall.
+// Bytes of a packed kc x nc slab of op(B). Small when op(A) is short: the slab then serves few
+// tiles and must share L2 with the operands it is copied from (a 32 x 256 x 784 float64 product
+// runs 30% slower with 768-column slabs than with 256). When op(A) is tall, wider slabs mean
+// fewer copies of its row blocks.
 constexpr std::size_t kSlabBytesShort = 256 * 1024;
 constexpr std::size_t kSlabBytesTall = 512 * 1024;
 // From this many columns on, blocks of op(A) are copied before use. Each block then serves many
 // B panels, so the copy is cheap, and reading large-stride rows of A in place (lda a multiple
-// of 4 KB, say) would thrash L1 sets and the TLB. Narrower products read A in place: the copy
-// and the barrier it needs cost more than they save there.
+// of 4 KB, say) would thrash L1 sets and the TLB. Narrower products read A in place, where the
+// copy would cost more than it saves.
 constexpr std::size_t kPackAColumns = 1024;
 // Below this many multiply-adds a GEMM runs on the calling thread alone.
 constexpr double kParallelWork = 1 << 18;
@@ -49,10 +49,10 @@ struct Problem {
   std::size_t ldc;
 };
 
-// Block sizes. K is cut into blocks of (nearly) equal length, at most one B panel per half of
-// L1: each block's products are summed in registers and then added to C, so these boundaries
-// fix every element's order of additions; they depend on K and the kernel only, never on the
-// thread count.
+// Block sizes. K is cut into blocks of (nearly) equal length, short enough that a tile's A and
+// B micro-panels stay in L1: each block's products are summed in registers and then added to C,
+// so these boundaries fix every element's order of additions; they depend on K and the kernel
+// only, never on the thread count.
 struct Blocking {
   std::size_t mr, nr, kc, mc, nc;
   bool pack_a;  // copy blocks of op(A) before use instead of reading A in place
@@ -63,7 +63,7 @@ Blocking blocking(const KernelsFor<T>& k, const Problem<T>& p) {
   Blocking b{};
   b.mr = k.gemm_mr;
   b.nr = k.gemm_nr;
-  const std::size_t kc_max = std::min(kMaxKc, kPanelBytes / (b.nr * sizeof(T)));
+  const std::size_t kc_max = std::min(kMaxKc, kPanelBytes / ((b.mr + b.nr) * sizeof(T)));
   b.kc = std::min(p.K, round_up(ceil_div(p.K, ceil_div(p.K, kc_max)), 8));
   b.mc = std::min(p.M, kMcRows / b.mr * b.mr);
   const std::size_t slab_bytes = p.M < kMcRows ? kSlabBytesShort : kSlabBytesTall;
