@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <new>
 #include <utility>
@@ -24,7 +23,7 @@ constexpr std::size_t kMcRows = 384;  // rows of op(A) per block: its kc-wide sl
 // fewer copies of its row blocks.
 constexpr std::size_t kSlabBytesShort = 256 * 1024;
 constexpr std::size_t kSlabBytesTall = 512 * 1024;
-// From this many columns on, blocks of op(A) are copied before use. Each block then serves many
+// From this many columns on, blocks of op(A) are packed before use. Each block then serves many
 // B panels, so the copy is cheap, and reading large-stride rows of A in place (lda a multiple
 // of 4 KB, say) would thrash L1 sets and the TLB. Narrower products read A in place, where the
 // copy would cost more than it saves.
@@ -55,7 +54,7 @@ struct Problem {
 // only, never on the thread count.
 struct Blocking {
   std::size_t mr, nr, kc, mc, nc;
-  bool pack_a;  // copy blocks of op(A) before use instead of reading A in place
+  bool pack_a;  // pack blocks of op(A) before use instead of reading A in place
 };
 
 template <class T>
@@ -184,27 +183,21 @@ class Driver {
     }
   }
 
-  // Copies op(A)'s row panels in the layout they are read in: rows of kc values (A), or
-  // MR-wide panels of kc rows (A^T); both are contiguous copies from the source.
+  // Packs op(A)'s row panels MR wide (A^T is copied, A transposed in registers).
   void pack_a(const Step& s, const TileRange& range, T* out) const {
     const auto [first, last] = range.rows();
     for (std::size_t ir = first; ir < last; ++ir) {
-      const std::size_t i = s.i0 + ir * b_.mr, rows = std::min(b_.mr, s.mc - ir * b_.mr);
-      T* panel = out + ir * b_.mr * s.kc;
-      for (std::size_t r = 0; r < rows && !p_.trans_a; ++r) {
-        std::memcpy(panel + r * s.kc, p_.A + (i + r) * p_.lda + s.p0, sizeof(T) * s.kc);
-      }
-      for (std::size_t q = 0; q < s.kc && p_.trans_a; ++q) {
-        std::memcpy(panel + q * b_.mr, p_.A + (s.p0 + q) * p_.lda + i, sizeof(T) * rows);
-      }
+      const std::size_t i = s.i0 + ir * b_.mr;
+      k_.gemm_pack_a(a_in_place(i, s.p0), p_.lda, !p_.trans_a, s.kc, std::min(b_.mr, s.mc - ir * b_.mr),
+                     out + ir * b_.mr * s.kc);
     }
   }
 
   void compute(const Step& s, const TileRange& range, const T* a_block, const T* b_slab) const {
     GemmTile<T> tile{};
     tile.kc = s.kc;
-    tile.rows_layout = !p_.trans_a;
-    tile.a_step = b_.pack_a ? (p_.trans_a ? b_.mr : s.kc) : p_.lda;
+    tile.rows_layout = !p_.trans_a && !b_.pack_a;
+    tile.a_step = b_.pack_a ? b_.mr : p_.lda;
     tile.ldc = p_.ldc;
     tile.alpha = p_.alpha;
     tile.beta = s.p0 == 0 ? p_.beta : T(1);

@@ -2,7 +2,7 @@
 // with op(A) of M x K and op(B) of K x N. The Goto / BLIS structure (Goto & van de Geijn, "Anatomy
 // of high-performance matrix multiplication", 2008): K is cut into KC blocks, N into NC slabs and
 // M into MC blocks; op(B) is packed into NR-wide panels, op(A) is read in place (or, for wide
-// products, copied), and the ISA's register-blocked micro-kernel computes MR x NR tiles.
+// products, packed MR wide), and the ISA's register-blocked micro-kernel computes MR x NR tiles.
 // Threads split each block's tiles into runs of equal cost (over rows and columns, so a short
 // op(A) still keeps every thread busy) and pack what their own tiles need, without barriers.
 // Each element of C is computed by one thread with the same order of additions, so the result
