@@ -10,14 +10,16 @@ ratio traincore / numpy.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median_seconds, write_results  # noqa: E402
+from common import write_results  # noqa: E402
 
 from traincore import _core  # noqa: E402
 
@@ -35,6 +37,18 @@ SHAPES = [
 ]
 
 
+def interleaved_medians(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """Median wall times of the two calls, timed alternately: other work on the machine then
+    slows both alike instead of skewing their ratio."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats + 2):  # the first two rounds are warm-up
+        for fn, out in ((ours, times[0]), (theirs, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0][2:]), statistics.median(times[1][2:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
@@ -48,11 +62,11 @@ def main() -> None:
             A = rng.random((K, M) if ta else (M, K)).astype(dtype)
             B = rng.random((N, K) if tb else (K, N)).astype(dtype)
             repeats = max(3, args.repeats // 10) if M * N * K > 1e9 else args.repeats
+            op_a, op_b = (A.T if ta else A), (B.T if tb else B)
             for threads in (1, 2):
-                ours = median_seconds(lambda: _core.gemm(A, B, ta, tb, n_threads=threads), repeats)
-                op_a, op_b = (A.T if ta else A), (B.T if tb else B)
                 with threadpool_limits(threads):
-                    theirs = median_seconds(lambda: op_a @ op_b, repeats)
+                    ours, theirs = interleaved_medians(
+                        lambda: _core.gemm(A, B, ta, tb, n_threads=threads), lambda: op_a @ op_b, repeats)
                 flops = 2.0 * M * N * K
                 name = f"{np.dtype(dtype).name} {label} {threads}t"
                 raw[name] = {"traincore_s": ours, "numpy_s": theirs}
@@ -61,7 +75,8 @@ def main() -> None:
                 print(rows[-1], flush=True)
     write_results("gemm", "GEMM throughput", f"python bench/gemm.py --repeats {args.repeats}",
                   ["dtype", "shape", "threads", "traincore GFLOP/s", "numpy GFLOP/s", "traincore / numpy speed"],
-                  rows, ["median of repeats after 2 warm-up calls; numpy's OpenBLAS limited to the same thread count"],
+                  rows, ["median of repeats after 2 warm-up calls, traincore and numpy timed alternately; "
+                         "numpy's OpenBLAS limited to the same thread count"],
                   raw)
 
 
