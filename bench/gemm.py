@@ -2,22 +2,24 @@
 
     python bench/gemm.py [--repeats R]
 
-Shapes: the MLP's (784-256-128 layers at batch 128: the forward products, and the backward
-ones dW = X^T G and dX = G W^T) and 2048^3; float32 and float64; 1 and 2 threads (numpy limited
+Shapes: the MLP's (784-256-128 layers at batch 128 and 32: the forward products, and the
+backward ones dW = X^T G and dX = G W^T) and 2048^3; float32 and float64; 1 and 2 threads (numpy limited
 with threadpoolctl). Reports GFLOP/s (2 M N K flops per product, median of repeats) and the
 ratio traincore / numpy.
 """
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median_seconds, write_results  # noqa: E402
+from common import write_results  # noqa: E402
 
 from traincore import _core  # noqa: E402
 
@@ -27,8 +29,24 @@ SHAPES = [
     ("forward 128x256 . 256x128", 128, 128, 256, False, False),
     ("dW 784x128 . 128x256 (A^T)", 784, 256, 128, True, False),
     ("dX 128x256 . 256x784 (B^T)", 128, 784, 256, False, True),
+    ("forward 32x784 . 784x256", 32, 256, 784, False, False),
+    ("forward 32x256 . 256x128", 32, 128, 256, False, False),
+    ("dW 784x32 . 32x256 (A^T)", 784, 256, 32, True, False),
+    ("dX 32x256 . 256x784 (B^T)", 32, 784, 256, False, True),
     ("square 2048^3", 2048, 2048, 2048, False, False),
 ]
+
+
+def interleaved_medians(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """Median wall times of the two calls, timed alternately: other work on the machine then
+    slows both alike instead of skewing their ratio."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats + 2):  # the first two rounds are warm-up
+        for fn, out in ((ours, times[0]), (theirs, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0][2:]), statistics.median(times[1][2:])
 
 
 def main() -> None:
@@ -44,11 +62,11 @@ def main() -> None:
             A = rng.random((K, M) if ta else (M, K)).astype(dtype)
             B = rng.random((N, K) if tb else (K, N)).astype(dtype)
             repeats = max(3, args.repeats // 10) if M * N * K > 1e9 else args.repeats
+            op_a, op_b = (A.T if ta else A), (B.T if tb else B)
             for threads in (1, 2):
-                ours = median_seconds(lambda: _core.gemm(A, B, ta, tb, n_threads=threads), repeats)
-                op_a, op_b = (A.T if ta else A), (B.T if tb else B)
                 with threadpool_limits(threads):
-                    theirs = median_seconds(lambda: op_a @ op_b, repeats)
+                    ours, theirs = interleaved_medians(
+                        lambda: _core.gemm(A, B, ta, tb, n_threads=threads), lambda: op_a @ op_b, repeats)
                 flops = 2.0 * M * N * K
                 name = f"{np.dtype(dtype).name} {label} {threads}t"
                 raw[name] = {"traincore_s": ours, "numpy_s": theirs}
@@ -57,7 +75,8 @@ def main() -> None:
                 print(rows[-1], flush=True)
     write_results("gemm", "GEMM throughput", f"python bench/gemm.py --repeats {args.repeats}",
                   ["dtype", "shape", "threads", "traincore GFLOP/s", "numpy GFLOP/s", "traincore / numpy speed"],
-                  rows, ["median of repeats after 2 warm-up calls; numpy's OpenBLAS limited to the same thread count"],
+                  rows, ["median of repeats after 2 warm-up calls, traincore and numpy timed alternately; "
+                         "numpy's OpenBLAS limited to the same thread count"],
                   raw)
 
 

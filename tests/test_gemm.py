@@ -8,7 +8,10 @@ import pytest
 from traincore import _core
 from traincore.testing import assert_close
 
-SHAPES = [(1, 1, 1), (1, 7, 63), (7, 1, 257), (63, 257, 7), (257, 63, 300), (128, 256, 784), (29, 513, 1)]
+# (M, N, K): edge tiles in both directions, several K blocks, and N >= 1024 (blocks of op(A) are
+# copied before use) with several column slabs.
+SHAPES = [(1, 1, 1), (1, 7, 63), (7, 1, 257), (63, 257, 7), (257, 63, 300), (128, 256, 784), (29, 513, 1),
+          (19, 1100, 300)]
 
 
 def operand(rng, rows, cols, dtype, transposed):
@@ -46,6 +49,18 @@ def test_bit_identical_for_any_thread_count(dtype, isa, rng):
     A, B = operand(rng, 700, 300, dtype, False), operand(rng, 300, 500, dtype, True)
     one = _core.gemm(A, B, False, True, n_threads=1)
     two = _core.gemm(A, B, False, True, n_threads=2)
+    np.testing.assert_array_equal(one, two)
+
+
+@pytest.mark.parametrize("M,N,K", [(5, 1500, 300), (3, 700, 1000), (41, 1030, 70)])
+@pytest.mark.parametrize("trans_a", [False, True], ids=["A", "At"])
+@pytest.mark.parametrize("trans_b", [False, True], ids=["B", "Bt"])
+def test_bit_identical_small_m_large_n(M, N, K, trans_a, trans_b, dtype, isa, rng):
+    # Few row panels: the threads split the columns, some tiles' B panels are packed by both.
+    A = operand(rng, M, K, dtype, trans_a)
+    B = operand(rng, K, N, dtype, trans_b)
+    one = _core.gemm(A, B, trans_a, trans_b, n_threads=1)
+    two = _core.gemm(A, B, trans_a, trans_b, n_threads=2)
     np.testing.assert_array_equal(one, two)
 
 

@@ -31,6 +31,8 @@ void install_fork_guard() {
 
 int omp_thread_index() { return omp_get_thread_num(); }
 
+int omp_team_size() { return omp_get_num_threads(); }
+
 int resolve_threads(int requested) {
   if (g_in_forked_child.load(std::memory_order_relaxed)) return 1;
   // More threads than 4 per processor cannot speed up a kernel, and an absurd request (say a

@@ -23,6 +23,9 @@ inline std::size_t chunk_count(std::size_t n, std::size_t chunk) { return (n + c
 // The index of the calling thread in the current parallel region (0 outside one).
 int omp_thread_index();
 
+// The number of threads in the current parallel region (1 outside one).
+int omp_team_size();
+
 // Calls body(chunk_index, begin, end) for each chunk of [0, n). Runs in parallel when there is
 // more than one chunk and more than one thread. An exception thrown by a body is rethrown after
 // the loop (the one from the lowest chunk index, so which error surfaces is deterministic).

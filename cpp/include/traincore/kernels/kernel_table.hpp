@@ -43,6 +43,25 @@ struct LossChunkResult {
   int bad_weight = 0;  // nonzero when a weight is negative or not finite
 };
 
+// One tile of a GEMM for the micro-kernel: C[m x n] = alpha * op(A)[m x kc] B_panel + beta * C,
+// m <= gemm_mr, n <= gemm_nr. B_panel is packed (kc x gemm_nr, contiguous per k). op(A)[i][p]
+// is a[i * a_step + p] in the rows layout (A itself) and a[p * a_step + i] in the columns layout
+// (A^T itself, or a panel packed gemm_mr wide).
+template <class T>
+struct GemmTile {
+  std::size_t kc;
+  const T* a;
+  std::size_t a_step;
+  bool rows_layout;
+  const T* b;
+  T* c;
+  std::size_t ldc;
+  T alpha;
+  T beta;
+  std::size_t m;
+  std::size_t n;
+};
+
 template <class T>
 struct KernelsFor {
   LossChunkResult (*loss_chunk)(const loss::LossSpec&, LossMode, const LossChunk<T>&);
@@ -64,12 +83,15 @@ struct KernelsFor {
                    const T* w, T* out);
   void (*rows_axpy)(const T* X, const std::size_t* rows, std::size_t n, std::size_t n_features,
                     const T* g, T* out);
-  // GEMM micro-kernel: one gemm_mr x gemm_nr tile of C (its top-left m x n part) from packed
-  // panels; see kernels/gemm.hpp for the packing and blocking around it.
+  // GEMM: the micro-kernel's tile shape and the micro-kernel; the packing of one gemm_mr-wide
+  // panel of op(A)^T and of one gemm_nr-wide panel of op(B) (kc x n values of the K-major operand
+  // starting at x, stored transposed or not, zero-padded to the panel's width); see
+  // kernels/gemm.hpp for the blocking around them.
   std::size_t gemm_mr;
   std::size_t gemm_nr;
-  void (*gemm_micro)(std::size_t kc, const T* a_panel, const T* b_panel, T* c, std::size_t ldc,
-                     T alpha, T beta, std::size_t m, std::size_t n);
+  void (*gemm_micro)(const GemmTile<T>& tile);
+  void (*gemm_pack_a)(const T* x, std::size_t ld, bool transposed, std::size_t kc, std::size_t n, T* out);
+  void (*gemm_pack_b)(const T* x, std::size_t ld, bool transposed, std::size_t kc, std::size_t n, T* out);
   // G += D D^T for D of d4 x rows values (d4 a multiple of 4, row-major: feature-major), only the
   // lower triangle of G (d4 x d4, double) in 4 x 4 tiles; D is already in double.
   void (*gram_update)(const double* D, std::size_t d4, std::size_t rows, double* G);
