@@ -37,16 +37,22 @@ SHAPES = [
 ]
 
 
-def interleaved_medians(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int) -> tuple[float, float]:
-    """Median wall times of the two calls, timed alternately: other work on the machine then
-    slows both alike instead of skewing their ratio."""
+def block_medians(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    """Median wall times of the two calls, each timed in blocks of its own (three alternating
+    blocks per library, so drift in the machine's load hits both alike). Not call by call: the
+    worker threads of one library keep spinning for a while after each call and would take the
+    cores from the other's."""
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats + 2):  # the first two rounds are warm-up
+    for _ in range(3):
         for fn, out in ((ours, times[0]), (theirs, times[1])):
-            start = time.perf_counter()
+            time.sleep(0.5)  # the other library's worker threads stop spinning (OpenBLAS: about 0.1 s)
             fn()
-            out.append(time.perf_counter() - start)
-    return statistics.median(times[0][2:]), statistics.median(times[1][2:])
+            fn()
+            for _ in range(max(1, repeats // 3)):
+                start = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -65,7 +71,7 @@ def main() -> None:
             op_a, op_b = (A.T if ta else A), (B.T if tb else B)
             for threads in (1, 2):
                 with threadpool_limits(threads):
-                    ours, theirs = interleaved_medians(
+                    ours, theirs = block_medians(
                         lambda: _core.gemm(A, B, ta, tb, n_threads=threads), lambda: op_a @ op_b, repeats)
                 flops = 2.0 * M * N * K
                 name = f"{np.dtype(dtype).name} {label} {threads}t"
@@ -75,8 +81,8 @@ def main() -> None:
                 print(rows[-1], flush=True)
     write_results("gemm", "GEMM throughput", f"python bench/gemm.py --repeats {args.repeats}",
                   ["dtype", "shape", "threads", "traincore GFLOP/s", "numpy GFLOP/s", "traincore / numpy speed"],
-                  rows, ["median of repeats after 2 warm-up calls, traincore and numpy timed alternately; "
-                         "numpy's OpenBLAS limited to the same thread count"],
+                  rows, ["median of repeats, each library timed in three alternating blocks (2 warm-up calls "
+                         "each); numpy's OpenBLAS limited to the same thread count"],
                   raw)
 
 

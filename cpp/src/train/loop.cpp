@@ -174,6 +174,11 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       arrays.n_rows = rows_in_part;
       arrays.n_classes = K;
       part_sums[part] = loss::evaluate_loss<T>(spec, LossMode::loss_gradient, arrays, 1);
+      if (whole_batches && part_sums[part].weight_sum > 0) {
+        // The part is the whole batch: scale d loss / d raw to the gradient of the batch's mean
+        // loss here (K values a row) rather than the parameters' gradient later (P values).
+        scale(part_grad_raw, T(1.0 / part_sums[part].weight_sum), rows_in_part * K);
+      }
       model.backward(train.X, rows + begin, rows_in_part, params, part_grad_raw,
                      part_grads.data() + part * P);
     };
@@ -192,7 +197,7 @@ LoopResult run_training(const GradientModel<T>& model, T* params, const Dataset<
       }
       if (batch_weight > 0) {
         // Gradient of the weighted mean loss over the batch, then of the penalty.
-        scale(grad_params, T(1.0 / batch_weight), P);
+        if (!whole_batches) scale(grad_params, T(1.0 / batch_weight), P);
         model.add_penalty_gradient(params, grad_params);
         optimizer.step(params, grad_params, P, lr);
         loss_sum += batch_loss;
