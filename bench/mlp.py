@@ -17,7 +17,8 @@ Libraries: traincore MLPClassifier; PyTorch nn.Sequential of Linear/ReLU with Cr
 torch.optim.Adam in a plain loop over index slices of a shuffled permutation (no DataLoader);
 scikit-learn MLPClassifier(solver="adam"). Reports the median fit time over --repeats (default 3,
 after 1 untimed warm-up fit), the held-out accuracy, and each library's time / traincore's time.
---quick is a smoke test: 2,000 training rows, 1 epoch, 1 repeat. A library that is not installed
+--quick is a smoke test: 2,000 training rows, 1 epoch, 1 repeat, written to results/mlp_quick.*
+(never over the real results). A library that is not installed
 is skipped with a message; the others still run.
 """
 from __future__ import annotations
@@ -241,7 +242,7 @@ def main() -> None:
     command = " ".join(["python bench/mlp.py", f"--repeats {repeats}", *(["--quick"] if args.quick else []),
                         *(["--workloads", *args.workloads] if args.workloads != list(WORKLOADS) else [])])
     write_results(
-        "mlp", "Multi-layer perceptrons on MNIST", command,
+        "mlp_quick" if args.quick else "mlp", "Multi-layer perceptrons on MNIST", command,
         ["workload", "library", "fit seconds (median)", "held-out accuracy", "speed-up of traincore (this time / traincore's)"],
         rows,
         [data_note(data),
