@@ -14,6 +14,7 @@ import pytest
 import traincore
 from traincore import io
 from traincore.linear_model import LinearRegression, LogisticRegression, Ridge, SGDClassifier, SGDRegressor
+from traincore.neural_network import MLPClassifier, MLPRegressor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -30,6 +31,8 @@ def fitted_models(rng):
         LinearRegression().fit(X, y_reg),
         Ridge(alpha=2.0).fit(X.astype(np.float32), y_reg),
         LogisticRegression(C=0.5).fit(X, y_cls),
+        MLPClassifier((6, 4), "tanh", dropout=0.1, max_epochs=3, random_state=0).fit(X.astype(np.float32), y_cls),
+        MLPRegressor((5,), max_epochs=3, random_state=0).fit(X, y_reg),
     ]
 
 
@@ -41,7 +44,11 @@ def test_save_load_and_pickle_predict_bit_identically(tmp_path, rng):
         for loaded in (traincore.load(path), pickle.loads(pickle.dumps(model))):
             assert type(loaded) is type(model) and loaded.get_params() == model.get_params()
             np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
-            np.testing.assert_array_equal(loaded.coef_, model.coef_)
+            for name in ("coef_", "intercept_", "coefs_", "intercepts_"):
+                if hasattr(model, name):
+                    ours, theirs = getattr(loaded, name), getattr(model, name)
+                    for a, b in zip(*((x if isinstance(x, list) else [x]) for x in (ours, theirs))):
+                        np.testing.assert_array_equal(a, b)
             if hasattr(model, "classes_"):
                 np.testing.assert_array_equal(loaded.classes_, model.classes_)
 

@@ -49,10 +49,12 @@ def warn_column_vector(name: str) -> None:
 
 
 def _encode(value: Any) -> Any:
-    """A JSON-ready form of a parameter value (tuples as lists, dicts with non-str keys tagged)."""
+    """A JSON-ready form of a parameter value (tuples and dicts with non-str keys tagged)."""
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, tuple):  # tagged, so that a loaded estimator's parameters equal the saved ones
+        return {"__tuple__": [_encode(v) for v in value]}
+    if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value):
@@ -63,8 +65,11 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, dict):
+        if set(value) == {"__tuple__"} and isinstance(value["__tuple__"], list):
+            return tuple(_decode(v) for v in value["__tuple__"])
         if set(value) == {"__items__"}:
-            return {(tuple(k) if isinstance(k, list) else k): _decode(v) for k, v in value["__items__"]}
+            # Keys are hashable: tuples (tagged; plain lists in files of version 0.1) or scalars.
+            return {(tuple(k) if isinstance(k, list) else _decode(k)): _decode(v) for k, v in value["__items__"]}
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v) for v in value]
