@@ -20,13 +20,11 @@ namespace bindings {
 
 namespace {
 
-template <class T>
 void require_params(const py::array& params, const nn::MlpConfig& config) {
   require(params.ndim() == 1 && std::size_t(params.shape(0)) == config.n_params(),
           "params: expected ", config.n_params(), " values for layer sizes of this network");
 }
 
-template <class T>
 void require_rows(const py::array& X, const nn::MlpConfig& config) {
   require(X.ndim() == 2, "X: expected a 2-D array");
   require(std::size_t(X.shape(1)) == config.layer_sizes.front(), "X: has ", X.shape(1),
@@ -47,8 +45,8 @@ class Network {
 
   py::array_t<T> forward(const py::array& X, const py::array& params, bool training, long long step) {
     const nn::MlpConfig& config = model_.config();
-    require_rows<T>(X, config);
-    require_params<T>(params, config);
+    require_rows(X, config);
+    require_params(params, config);
     const std::size_t n = static_cast<std::size_t>(X.shape(0));
     require(n >= 1, "X: needs at least one row");
     const T* x = input<T>(X, "X");
@@ -75,8 +73,8 @@ class Network {
     require(grad_raw.ndim() == 2 && std::size_t(grad_raw.shape(0)) == n &&
                 std::size_t(grad_raw.shape(1)) == model_.n_outputs(),
             "grad_raw: expected shape (", n, ", ", model_.n_outputs(), ") like the last forward's output");
-    require_params<T>(params, model_.config());
-    require_params<T>(grad, model_.config());
+    require_params(params, model_.config());
+    require_params(grad, model_.config());
     const T* g = input<T>(grad_raw, "grad_raw");
     const T* p = input<T>(params, "params");
     T* out = output<T>(grad, "grad");
@@ -87,7 +85,7 @@ class Network {
   }
 
   double penalty(const py::array& params) const {
-    require_params<T>(params, model_.config());
+    require_params(params, model_.config());
     return model_.penalty(input<T>(params, "params"));
   }
 
@@ -124,7 +122,7 @@ void def_train_mlp(py::module_& m) {
                                     step_count, max_grad_norm};
         return dispatch_float_dtype(X, "X", [&](auto tag) {
           using T = decltype(tag);
-          require_rows<T>(X, network);
+          require_rows(X, network);
           const nn::Mlp<T> model(network);
           return train_model<T>(model, optimizer, arrays, spec, loop, on_epoch_end);
         });
@@ -176,7 +174,7 @@ void register_nn(py::module_& m) {
       [](const nn::MlpConfig& config, std::uint64_t seed, const py::array& params) {
         dispatch_float_dtype(params, "params", [&](auto tag) {
           using T = decltype(tag);
-          require_params<T>(params, config);
+          require_params(params, config);
           nn::initialize<T>(config, seed, output<T>(params, "params"));
           return 0;
         });
@@ -188,8 +186,8 @@ void register_nn(py::module_& m) {
       [](const nn::MlpConfig& config, const py::array& X, const py::array& params) -> py::array {
         return dispatch_float_dtype(X, "X", [&](auto tag) -> py::array {
           using T = decltype(tag);
-          require_rows<T>(X, config);
-          require_params<T>(params, config);
+          require_rows(X, config);
+          require_params(params, config);
           const nn::Mlp<T> model(config);
           const std::size_t n = static_cast<std::size_t>(X.shape(0));
           const T* x = input<T>(X, "X");
@@ -211,7 +209,8 @@ void register_nn(py::module_& m) {
           require(Z.ndim() == 2 && bias.ndim() == 1 && bias.shape(0) == Z.shape(1),
                   "bias: expected one value per column of Z");
           py::array_t<T> z_copy(shape_of(Z)), a(shape_of(Z));
-          std::copy(input<T>(Z, "Z"), input<T>(Z, "Z") + Z.size(), z_copy.mutable_data());
+          const T* z = input<T>(Z, "Z");
+          std::copy(z, z + Z.size(), z_copy.mutable_data());
           kernels().get<T>().bias_activation(act, T(slope), input<T>(bias, "bias"), std::size_t(Z.shape(0)),
                                              std::size_t(Z.shape(1)), z_copy.mutable_data(), a.mutable_data());
           return a;
@@ -234,7 +233,8 @@ void register_nn(py::module_& m) {
           const std::size_t rows = std::size_t(A.shape(0)), width = std::size_t(A.shape(1));
           py::array_t<T> out(shape_of(A));
           py::array_t<T> bias_grad{py::ssize_t(width)};
-          std::copy(input<T>(delta, "delta"), input<T>(delta, "delta") + delta.size(), out.mutable_data());
+          const T* d = input<T>(delta, "delta");
+          std::copy(d, d + delta.size(), out.mutable_data());
           kernels().get<T>().activation_backward(act, T(slope), input<T>(A, "A"), input<T>(Z, "Z"),
                                                  optional_input<T>(mask, "mask"), rows, width,
                                                  out.mutable_data(), bias_grad.mutable_data());
